@@ -1,0 +1,103 @@
+"""Render an ``Article`` as the exact file text: Hugo (Mainroad) YAML front matter + Markdown.
+
+The YAML is written by python-frontmatter through PyYAML with a dumper that double-quotes every
+string, indents block lists by two spaces and never folds long lines, so any title or summary
+(quotes, backslashes, ``:``, ``#``, newlines, ``---``, emoji) reads back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import frontmatter
+import yaml
+
+from crawler.article import Article
+from crawler.urls import markdown_safe_url
+
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+DEFAULT_FRONT_MATTER: dict[str, Any] = {
+    "menu": "",
+    "lead": "",
+    "comments": False,
+    "authorbox": False,
+    "pager": True,
+    "toc": False,
+    "mathjax": False,
+    "sidebar": "right",
+    "widgets": ["search", "recent", "taglist"],
+}
+"""Constant Mainroad fields; the ``FRONT_MATTER_DEFAULTS`` Scrapy setting overrides them."""
+
+FIELD_ORDER = (
+    "title", "date", "summary", "categories", "lang", "translations", "tags", "menu",
+    "thumbnail", "lead", "comments", "authorbox", "pager", "toc", "mathjax", "sidebar", "widgets",
+)
+
+
+class _QuotedDumper(yaml.SafeDumper):
+    """SafeDumper that indents sequences inside mappings (``  - item``) and quotes values only."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+
+
+def _represent_mapping(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
+    pairs = [
+        (yaml.ScalarNode("tag:yaml.org,2002:str", str(key)), dumper.represent_data(item))
+        for key, item in value.items()
+    ]
+    return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
+
+
+_QuotedDumper.add_representer(str, _represent_str)
+_QuotedDumper.add_representer(dict, _represent_mapping)
+
+
+class MainroadYAMLHandler(frontmatter.YAMLHandler):
+    """python-frontmatter handler writing the quoting and list style of the reference article."""
+
+    def export(self, metadata: dict[str, object], **kwargs: object) -> str:
+        kwargs.setdefault("Dumper", _QuotedDumper)
+        kwargs.setdefault("sort_keys", False)
+        kwargs.setdefault("width", float("inf"))
+        return super().export(metadata, **kwargs)
+
+
+def front_matter_fields(
+    article: Article, defaults: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The front matter of ``article`` as an ordered dict (reference order, extra keys last)."""
+    constants = dict(DEFAULT_FRONT_MATTER if defaults is None else defaults)
+    derived = {
+        "title": article.title,
+        "date": article.published.strftime(DATE_FORMAT),
+        "summary": article.summary,
+        "categories": [article.source],
+        "lang": [article.lang],
+        "translations": [article.lang],
+        "tags": [article.source],
+        "thumbnail": article.thumbnail,
+    }
+    merged = {**constants, **derived}
+    ordered = {key: merged[key] for key in FIELD_ORDER if key in merged}
+    ordered.update((key, value) for key, value in merged.items() if key not in ordered)
+    return ordered
+
+
+def render(article: Article, defaults: Mapping[str, Any] | None = None) -> str:
+    """Return the complete Markdown file for ``article``, ending in a single newline.
+
+    ``defaults`` replaces ``DEFAULT_FRONT_MATTER`` (the constant Mainroad fields).
+    """
+    source_link = f"[{article.source}]({markdown_safe_url(article.canonical_url)})"
+    content = f"{article.body_markdown}\n\n{source_link}" if article.body_markdown else source_link
+    post = frontmatter.Post(content)
+    post.metadata.update(front_matter_fields(article, defaults))
+    return frontmatter.dumps(post, handler=MainroadYAMLHandler()) + "\n"

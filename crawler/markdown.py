@@ -1,0 +1,115 @@
+"""Turn a cleaned article-body HTML fragment into Markdown, its image list and its paragraphs.
+
+Parsers hand over the article body as HTML in which every image is an ``<img src alt>`` with an
+absolute URL and the alt text they want shown. This module drops everything that must not reach
+a public site (scripts, frames, forms, event handlers, non-http links), converts the rest with
+markdownify, and reports the image URLs in order and the plain text of each paragraph (for the
+summary).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Comment, Tag
+from markdownify import ATX, BACKSLASH, MarkdownConverter
+
+from crawler.encoding import strip_control_chars
+from crawler.urls import absolute_http_url, markdown_safe_url
+
+UNSAFE_TAGS = (
+    "script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "form", "input", "button", "select", "textarea", "svg", "math", "canvas", "video", "audio",
+    "source", "track", "link", "meta", "template", "head", "title", "base",
+)
+BLOCK_TAGS = (
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figure", "figcaption",
+    "td", "th", "dd", "dt", "section", "div", "article", "table", "ul", "ol",
+)
+_LEAD_SPACE = re.compile(r"^[ \t]*[\xa0\u3000][ \t\xa0\u3000]*", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_WHITESPACE = re.compile(r"\s+")
+_SHORTCODE_OPEN = re.compile(r"\{\{(?=\s*[<%])")
+
+
+@dataclass
+class MarkdownBody:
+    """The converted body: Markdown text, image URLs in order, plain-text paragraphs."""
+
+    markdown: str
+    images: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+
+class _ArticleConverter(MarkdownConverter):
+    """markdownify with safe links and images, and text that cannot become HTML or shortcodes."""
+
+    def __init__(self, base_url: str, images: list[str]) -> None:
+        super().__init__(heading_style=ATX, newline_style=BACKSLASH, bullets="-")
+        self.base_url = base_url
+        self.images = images
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        text = super().escape(text, parent_tags)
+        if not text:
+            return text
+        text = text.replace("<", r"\<")
+        return _SHORTCODE_OPEN.sub(r"{\\{", text)
+
+    def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        src = absolute_http_url(str(el.get("src") or ""), self.base_url)
+        if src is None:
+            return ""
+        self.images.append(src)
+        alt = _WHITESPACE.sub(" ", str(el.get("alt") or "")).strip()
+        alt = alt.replace("\\", "\\\\").replace("[", r"\[").replace("]", r"\]")
+        return f"![{alt}]({markdown_safe_url(src)})"
+
+    def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        href = absolute_http_url(str(el.get("href") or ""), self.base_url)
+        if href is None or not text.strip():
+            return text
+        return f"[{text.strip()}]({markdown_safe_url(href)})"
+
+
+def sanitize_fragment(root: Tag) -> None:
+    """Remove unsafe elements, comments and every ``on*`` attribute from ``root``, in place."""
+    for comment in root.find_all(string=lambda node: isinstance(node, Comment)):
+        comment.extract()
+    for tag in root.find_all(UNSAFE_TAGS):
+        tag.decompose()
+    for tag in root.find_all(True):
+        for attribute in [name for name in tag.attrs if name.lower().startswith("on")]:
+            del tag[attribute]
+
+
+def _leaf_paragraphs(root: Tag) -> list[str]:
+    paragraphs = []
+    for block in root.find_all(BLOCK_TAGS):
+        if block.find(BLOCK_TAGS) is not None:
+            continue
+        text = _WHITESPACE.sub(" ", block.get_text(" " if block.name in ("td", "th") else "")).strip()
+        if text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def tidy_markdown(markdown: str) -> str:
+    """Strip line-end and indentation spaces, collapse blank runs to one blank line."""
+    lines = [line.rstrip() for line in strip_control_chars(markdown).split("\n")]
+    text = _LEAD_SPACE.sub("", "\n".join(lines))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def html_to_markdown(fragment: str | Tag, base_url: str = "") -> MarkdownBody:
+    """Convert an article body (HTML text or a BeautifulSoup tag) to a ``MarkdownBody``."""
+    if isinstance(fragment, str):
+        root: Tag = BeautifulSoup(fragment, "lxml")
+    else:
+        root = fragment
+    sanitize_fragment(root)
+    images: list[str] = []
+    converter = _ArticleConverter(base_url, images)
+    markdown = tidy_markdown(converter.convert_soup(root))
+    return MarkdownBody(markdown=markdown, images=images, paragraphs=_leaf_paragraphs(root))

@@ -1,0 +1,329 @@
+"""Tencent News (new.qq.com / news.qq.com / view.inews.qq.com / <channel>.qq.com/a/).
+
+Three page templates are supported:
+
+* current (2023+, ``/rain/a/<ID>``): the body is ``window.DATA.originContent.text`` with
+  ``<!--IMG_n-->`` placeholders resolved through ``originAttribute``; the server-rendered
+  ``.rich_media_content`` is the fallback when the data is missing or incomplete;
+* 2018-2021 ``/omn/<date>/<ID>.html``: ``window.DATA`` for metadata, ``div.content-article`` for
+  the body, videos pushed into ``window.DATA.videoArr`` by inline scripts;
+* the older channel template (``<channel>.qq.com/a/<date>/<n>.htm``): ``ARTICLE_INFO`` in page
+  JavaScript, body in ``#Cnt-Main-Article-QQ``.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup, Tag
+
+from crawler.errors import ExtractionError
+from crawler.sources.base import ParsedPage, clean_text, meta_content, parse_local_time
+from crawler.urls import absolute_http_url, host_of
+
+SOURCE = "qq"
+BEIJING = ZoneInfo("Asia/Shanghai")
+CANONICAL_TEMPLATE = "https://new.qq.com/rain/a/{}"
+DEFAULT_ALT = "图片"
+
+_ID = r"[A-Z]{0,4}\d{8}[A-Z0-9]{6,8}"
+_ID_PATHS = (
+    re.compile(rf"^/(?:rain/)?a/({_ID})/?$"),
+    re.compile(rf"^/omn/[A-Za-z0-9]+/({_ID})\.html?$"),
+    re.compile(rf"^/omn/({_ID})/?$"),
+)
+_CHANNEL_PATH = re.compile(r"^/a/(\d{8})/(\d{6})\.html?$")
+_ARTICLE_HOSTS = frozenset({"new.qq.com", "news.qq.com", "view.inews.qq.com", "xw.qq.com"})
+_VIDEO_ID = re.compile(r"^\d{8}V")
+_TITLE_SUFFIX = re.compile(r"(?:_[^_]{1,8})?_腾讯(?:新闻|网)\s*$")
+_WINDOW_DATA = re.compile(r"window\.DATA\s*=\s*(?=\{)")
+_VIDEO_PUSH = re.compile(r"window\.DATA\.videoArr\.push\(\s*(?=\{)")
+_ARTICLE_INFO = re.compile(r"ARTICLE_INFO\s*=\s*(?:window\.ARTICLE_INFO\s*\|\|\s*)?\{(.*?)\}", re.S)
+_JS_STRING_FIELD = r"""\b{}\s*:\s*(['"])(.*?)\1"""
+_PLACEHOLDER = re.compile(r"<!--\s*IMG_(\d+)\s*-->")
+_THIN_PAGE_CHARS = 300
+
+
+def article_id_from_url(url: str) -> str | None:
+    """The Tencent article ID in ``url`` (any known variant), or ``None``."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    for pattern in _ID_PATHS:
+        match = pattern.match(path)
+        if match:
+            return match.group(1)
+    match = _CHANNEL_PATH.match(path)
+    return match.group(1) + match.group(2) if match else None
+
+
+def canonical_url(url: str, article_id: str | None = None) -> str:
+    """``https://new.qq.com/rain/a/<ID>`` for any variant; old channel pages keep their own URL."""
+    parts = urlsplit(url)
+    if _CHANNEL_PATH.match(parts.path):
+        return urlunsplit(("https", parts.netloc.lower(), parts.path, "", ""))
+    article_id = article_id or article_id_from_url(url)
+    if not article_id:
+        raise ExtractionError(url, "not_article", "no Tencent article ID in the URL")
+    return CANONICAL_TEMPLATE.format(article_id)
+
+
+def body_image_url(url: str, base: str = "") -> str | None:
+    """Absolute URL of a body image; Tencent's CDN (``*.gtimg.com``) always over https."""
+    absolute = absolute_http_url(url, base)
+    if absolute is None:
+        return None
+    if absolute.startswith("http://") and host_of(absolute).endswith(".gtimg.com"):
+        absolute = "https://" + absolute[len("http://"):]
+    return absolute
+
+
+def _json_object_at(text: str, start: int) -> dict[str, Any] | None:
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text, start)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _window_data(html: str) -> dict[str, Any] | None:
+    match = _WINDOW_DATA.search(html)
+    return _json_object_at(html, match.end()) if match else None
+
+
+def _text_field(data: dict[str, Any], *keys: str) -> str:
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return clean_text(value)
+    return ""
+
+
+def _js_field(block: str, name: str) -> str:
+    match = re.search(_JS_STRING_FIELD.format(re.escape(name)), block, re.S)
+    return clean_text(match.group(2)) if match else ""
+
+
+def _new_tag(soup: BeautifulSoup, name: str, **attrs: str) -> Tag:
+    return soup.new_tag(name, attrs=attrs)
+
+
+class TencentNewsParser:
+    """Parser for Tencent News article pages (all three templates)."""
+
+    name = SOURCE
+
+    def matches(self, url: str) -> bool:
+        """Tencent News hosts, and ``<channel>.qq.com/a/<date>/<n>.htm`` pages."""
+        host = host_of(url)
+        if host in _ARTICLE_HOSTS:
+            return True
+        return host.endswith(".qq.com") and article_id_from_url(url) is not None
+
+    def parse(self, url: str, html: str) -> ParsedPage:
+        """Parse one saved or fetched Tencent page into a ``ParsedPage``."""
+        url_id = article_id_from_url(url)
+        if url_id and _VIDEO_ID.match(url_id):
+            raise ExtractionError(url, "video", "a video item, not an article")
+        soup = BeautifulSoup(html, "lxml")
+        data = _window_data(html) or {}
+        info_match = _ARTICLE_INFO.search(html)
+        info = info_match.group(1) if info_match else ""
+
+        body = self._body(url, soup, html, data)
+        if body is None:
+            raise self._not_an_article(url, soup)
+        article_id = self._article_id(data, info) or url_id
+        if not article_id:
+            raise ExtractionError(url, "not_article", "no article ID in the URL or the page")
+        if _VIDEO_ID.match(article_id):
+            raise ExtractionError(url, "video", "a video item, not an article")
+        if not body.get_text(strip=True):
+            if body.find("img") is not None and body.find("a", attrs={"data-video": True}):
+                raise ExtractionError(url, "video", "a video item without article text")
+            raise ExtractionError(url, "empty_body", "the article body is empty")
+
+        title = self._title(soup, data, info)
+        if not title:
+            raise ExtractionError(url, "no_title", "the page has no article title")
+        published = self._published(soup, data, info)
+        if published is None:
+            raise ExtractionError(url, "no_date", "the page has no publication time")
+        return ParsedPage(
+            source=SOURCE,
+            article_id=article_id,
+            canonical_url=canonical_url(url, article_id),
+            title=title,
+            published=published,
+            body=body,
+            thumbnail=body_image_url(meta_content(soup, "og:image")) or "",
+            lang="zh-CN",
+            author=_text_field(data, "media") or meta_content(soup, "article:author")
+            or _js_field(info, "media") or self._rendered_author(soup),
+        )
+
+    # --- metadata -------------------------------------------------------------------------
+
+    @staticmethod
+    def _article_id(data: dict[str, Any], info: str) -> str | None:
+        for candidate in (_text_field(data, "cms_id", "cmsId"), _js_field(info, "id")):
+            if re.fullmatch(_ID, candidate):
+                return candidate
+        return None
+
+    @staticmethod
+    def _title(soup: BeautifulSoup, data: dict[str, Any], info: str) -> str:
+        title = _text_field(data, "title") or _js_field(info, "title")
+        if not title:
+            heading = soup.select_one("#article-title, .LEFT > h1, .qq_article h1, h1")
+            title = clean_text(heading.get_text()) if heading else ""
+        if not title:
+            title = meta_content(soup, "og:title") or clean_text(soup.title.string if soup.title else "")
+        return _TITLE_SUFFIX.sub("", title).strip()
+
+    @staticmethod
+    def _published(soup: BeautifulSoup, data: dict[str, Any], info: str) -> datetime | None:
+        candidates = [
+            _text_field(data, "pubtime"),
+            meta_content(soup, "article:published_time"),
+            _js_field(info, "pubtime"),
+        ]
+        for selector in (".media-meta > span", ".a_time"):
+            element = soup.select_one(selector)
+            if element:
+                candidates.append(clean_text(element.get_text()))
+        for candidate in candidates:
+            published = parse_local_time(candidate, BEIJING)
+            if published:
+                return published
+        return None
+
+    @staticmethod
+    def _rendered_author(soup: BeautifulSoup) -> str:
+        element = soup.select_one("#article-author .media-name, .a_source, .LeftTool .author div")
+        return clean_text(element.get_text()) if element else ""
+
+    @staticmethod
+    def _not_an_article(url: str, soup: BeautifulSoup) -> ExtractionError:
+        for element in soup(["script", "style"]):
+            element.decompose()
+        visible = clean_text(soup.get_text(" "))
+        if len(visible) < _THIN_PAGE_CHARS:
+            return ExtractionError(
+                url, "thin_page", "no article body: the answer is empty, thin or 'access denied'"
+            )
+        return ExtractionError(
+            url, "unsupported_page", "not a Tencent News article page (no article body found)"
+        )
+
+    # --- body -----------------------------------------------------------------------------
+
+    def _body(self, url: str, soup: BeautifulSoup, html: str, data: dict[str, Any]) -> Tag | None:
+        body = self._body_from_data(url, data)
+        if body is None:
+            body = self._rendered_body(url, soup, html)
+        if body is not None:
+            self._caption_images(body)
+        return body
+
+    @staticmethod
+    def _body_from_data(url: str, data: dict[str, Any]) -> Tag | None:
+        """The current template's ``originContent.text`` with images resolved, if complete."""
+        content = data.get("originContent")
+        text = content.get("text") if isinstance(content, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            return None
+        attributes = data.get("originAttribute")
+        attributes = attributes if isinstance(attributes, dict) else {}
+        unresolved = False
+
+        def image(match: re.Match[str]) -> str:
+            nonlocal unresolved
+            record = attributes.get(f"IMG_{match.group(1)}")
+            record = record if isinstance(record, dict) else {}
+            src = None
+            for key in ("url", "imgurl1000", "origUrl", "compressUrl", "imgurl0"):
+                value = record.get(key)
+                if isinstance(value, str) and (src := body_image_url(value, url)):
+                    break
+            if src is None:
+                unresolved = True
+                return ""
+            caption = record.get("desc")
+            alt = clean_text(caption) if isinstance(caption, str) else ""
+            return '<img src="{}" alt="{}">'.format(
+                html_lib.escape(src, quote=True), html_lib.escape(alt or DEFAULT_ALT, quote=True)
+            )
+
+        resolved = _PLACEHOLDER.sub(image, text)
+        if unresolved:
+            return None
+        fragment = BeautifulSoup(resolved, "lxml")
+        return fragment.body or fragment
+
+    def _rendered_body(self, url: str, soup: BeautifulSoup, html: str) -> Tag | None:
+        body = soup.select_one(".content-article .rich_media_content, .rich_media_content")
+        if body is not None:
+            for image in body.find_all("img"):
+                src = body_image_url(str(image.get("data-src") or image.get("src") or ""), url)
+                image.attrs = {"src": src or "", "alt": clean_text(str(image.get("alt") or "")) or DEFAULT_ALT}
+            return body
+        body = soup.select_one("#Cnt-Main-Article-QQ") or soup.select_one("div.content-article")
+        if body is None:
+            return None
+        self._embed_videos(soup, body)
+        for selector in (".introduction", "#Status", "#backqqcom", ".videoPlayerWrap"):
+            for element in body.select(selector):
+                element.decompose()
+        for image in body.find_all("img"):
+            if image.find_parent("a", attrs={"data-video": True}):
+                continue
+            src = body_image_url(str(image.get("src") or ""), url)
+            image.attrs = {"src": src or "", "alt": DEFAULT_ALT}
+        return body
+
+    @staticmethod
+    def _embed_videos(soup: BeautifulSoup, body: Tag) -> None:
+        """Replace ``videoArr.push({...})`` scripts with a poster image linking to the video."""
+        for script in body.find_all("script"):
+            code = script.string or ""
+            match = _VIDEO_PUSH.search(code)
+            video = _json_object_at(code, match.end()) if match else None
+            vid = video.get("vid") if video else None
+            poster = body_image_url(str(video.get("img") or "")) if video else None
+            if not isinstance(vid, str) or not re.fullmatch(r"[A-Za-z0-9]+", vid) or not poster:
+                continue
+            title = clean_text(str(video.get("title") or "")) or "视频"
+            link = _new_tag(soup, "a", href=f"https://v.qq.com/x/page/{vid}.html")
+            link["data-video"] = vid
+            link.append(_new_tag(soup, "img", src=poster, alt=title))
+            paragraph = _new_tag(soup, "p")
+            paragraph.append(link)
+            script.replace_with(paragraph)
+
+    @staticmethod
+    def _caption_images(body: Tag) -> None:
+        """Use figure captions and ``p.image_desc`` lines as the alt text of their image."""
+        for figure in body.find_all("figure"):
+            caption = figure.find("figcaption")
+            image = figure.find("img")
+            if caption is None:
+                continue
+            text = clean_text(caption.get_text())
+            if image is not None and text:
+                image["alt"] = text
+            caption.decompose()
+        for caption in body.select("p.image_desc"):
+            previous = caption.find_previous_sibling()
+            image = previous.find("img") if isinstance(previous, Tag) else None
+            text = clean_text(caption.get_text())
+            if image is not None and text:
+                image["alt"] = text
+                caption.decompose()

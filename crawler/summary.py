@@ -1,0 +1,25 @@
+"""The front-matter summary: the article's lead, cut at whole paragraphs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SUMMARY_LIMIT = 50
+ELLIPSIS = "..."
+
+
+def summarize(paragraphs: Sequence[str], limit: int = SUMMARY_LIMIT) -> str:
+    """Join the longest run of leading paragraphs that fits in ``limit`` characters, then ``...``.
+
+    When the first paragraph alone is longer than ``limit``, its first ``limit`` characters are
+    used instead. An article without text paragraphs has an empty summary.
+    """
+    texts = [text for text in paragraphs if text]
+    if not texts:
+        return ""
+    lead = ""
+    for text in texts:
+        if len(lead) + len(text) > limit:
+            break
+        lead += text
+    return (lead or texts[0][:limit]) + ELLIPSIS
