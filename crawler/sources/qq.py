@@ -310,20 +310,16 @@ class TencentNewsParser:
 
     @staticmethod
     def _caption_images(body: Tag) -> None:
-        """Use figure captions and ``p.image_desc`` lines as the alt text of their image."""
-        for figure in body.find_all("figure"):
-            caption = figure.find("figcaption")
-            image = figure.find("img")
-            if caption is None:
-                continue
+        """Use an image's caption as its alt text and drop the caption element.
+
+        Captions are ``figcaption`` (current template), ``i.desc`` beside the image (2018-2021)
+        and a ``p.image_desc`` line after the image's paragraph (channel template).
+        """
+        for caption in body.select("figcaption, i.desc, p.image_desc"):
             text = clean_text(caption.get_text())
+            container = caption.parent if caption.name != "p" else caption.find_previous_sibling()
+            image = container.find("img") if isinstance(container, Tag) else None
             if image is not None and text:
                 image["alt"] = text
-            caption.decompose()
-        for caption in body.select("p.image_desc"):
-            previous = caption.find_previous_sibling()
-            image = previous.find("img") if isinstance(previous, Tag) else None
-            text = clean_text(caption.get_text())
-            if image is not None and text:
-                image["alt"] = text
+            if image is not None or not text:
                 caption.decompose()

@@ -1,0 +1,142 @@
+"""The ``newsmd`` command.
+
+``newsmd parse PAGE.html --url URL [-o DIR]``
+    Turn a saved page into Markdown: print it, or write ``DIR/<source>/<ID>.md``.
+``newsmd get URL [URL ...] [-o DIR]``
+    Fetch pages through Scrapy (same parser, same pipelines) and write them (default ``output/``).
+
+Both take ``-s NAME=VALUE`` to override a Scrapy setting (``FRONT_MATTER_DEFAULTS``, ``MIRROR``
+take JSON objects). Exit status: 0 when every page became a file, 1 when any page failed, 2 on
+bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from crawler.errors import ExtractionError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _settings(overrides: Sequence[str]) -> Any:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for override in overrides:
+        name, separator, value = override.partition("=")
+        if not separator or not name.strip():
+            raise SystemExit(f"newsmd: error: -s expects NAME=VALUE, got {override!r}")
+        settings.set(name.strip(), value, priority="cmdline")
+    return settings
+
+
+def _error(message: str) -> None:
+    print(f"newsmd: error: {message}", file=sys.stderr)
+
+
+def _parse_command(args: argparse.Namespace) -> int:
+    from crawler.extract import extract
+    from crawler.front_matter import render
+    from pipelines.markdown_writer import write_article
+
+    page = Path(args.page)
+    try:
+        body = page.read_bytes()
+    except OSError as error:
+        _error(f"cannot read {page}: {error.strerror or error}")
+        return EXIT_USAGE
+    settings = _settings(args.set)
+    defaults = settings.getdict("FRONT_MATTER_DEFAULTS") or None
+    try:
+        article = extract(args.url, body)
+    except ExtractionError as error:
+        _error(str(error))
+        return EXIT_FAILED
+    if args.output is None:
+        sys.stdout.write(render(article, defaults))
+        return EXIT_OK
+    try:
+        result = write_article(article, Path(args.output), defaults)
+    except (OSError, ValueError) as error:
+        _error(f"{args.url}: could not write the article: {error}")
+        return EXIT_FAILED
+    print(f"{result.outcome} {result.path}")
+    return EXIT_OK
+
+
+def _get_command(args: argparse.Namespace) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.signals import article_failed, article_written
+    from crawler.spiders.url import UrlSpider
+
+    settings = _settings(args.set)
+    settings.set("OUTPUT_DIR", args.output, priority="cmdline")
+    if not any(item.startswith("LOG_LEVEL=") for item in args.set):
+        settings.set("LOG_LEVEL", "INFO" if args.verbose else "ERROR", priority="cmdline")
+    outcomes: Counter[str] = Counter()
+
+    def on_written(article: Any, result: Any) -> None:
+        outcomes[result.outcome] += 1
+        print(f"{result.outcome} {result.path}", flush=True)
+
+    def on_failed(url: str, reason: str, detail: str) -> None:
+        outcomes["failed"] += 1
+        _error(f"{url}: {detail} [{reason}]")
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(UrlSpider)
+    crawler.signals.connect(on_written, signal=article_written)
+    crawler.signals.connect(on_failed, signal=article_failed)
+    process.crawl(crawler, urls=list(args.urls))
+    process.start()
+    failed = outcomes["failed"] + int(crawler.stats.get_value("newsmd/failed/write", 0))
+    print(
+        f"{outcomes['written']} written, {outcomes['updated']} updated, "
+        f"{outcomes['unchanged']} unchanged, {failed} failed",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if failed or sum(outcomes.values()) < len(args.urls) else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``newsmd``."""
+    parser = argparse.ArgumentParser(prog="newsmd", description="News articles to Hugo Markdown.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    parse = commands.add_parser("parse", help="turn a saved page into Markdown")
+    parse.add_argument("page", help="the saved HTML file")
+    parse.add_argument("--url", required=True, help="the URL the page was served at")
+    parse.add_argument("-o", "--output", help="write DIR/<source>/<ID>.md instead of printing")
+    parse.set_defaults(handler=_parse_command)
+
+    get = commands.add_parser("get", help="fetch article URLs and write them")
+    get.add_argument("urls", nargs="+", metavar="URL")
+    get.add_argument("-o", "--output", default="output", help="output root (default: output)")
+    get.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    get.set_defaults(handler=_get_command)
+
+    for command in (parse, get):
+        command.add_argument(
+            "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+            help="override a Scrapy setting (repeatable)",
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsmd`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Scrapy settings for newsmd. Override with ``-s NAME=VALUE`` or ``newsmd ... -s NAME=VALUE``."""
+
+from crawler.front_matter import DEFAULT_FRONT_MATTER
+
+BOT_NAME = "newsmd"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Where article files go: <OUTPUT_DIR>/<source>/<ID>.md (a Hugo site's content/ folder works).
+OUTPUT_DIR = "output"
+# The constant Mainroad front-matter fields (menu, lead, comments, authorbox, pager, toc,
+# mathjax, sidebar, widgets). A dict, or a JSON object string on the command line.
+FRONT_MATTER_DEFAULTS = dict(DEFAULT_FRONT_MATTER)
+# Host -> base URL of a local mirror, e.g. {"news.qq.com": "http://127.0.0.1:8123"}: requests
+# for those hosts are fetched from the mirror while pages keep their real URL.
+MIRROR: dict[str, str] = {}
+
+ITEM_PIPELINES = {"pipelines.markdown_writer.MarkdownWriterPipeline": 800}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.MirrorMiddleware": 950}
+
+# Polite by default.
+ROBOTSTXT_OBEY = True
+USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+RETRY_TIMES = 3
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,7 @@
+"""Signals newsmd sends during a crawl (used by the ``newsmd`` command to report)."""
+
+article_written = object()
+"""Sent after an article file is handled: ``article=Article, result=WriteResult``."""
+
+article_failed = object()
+"""Sent when a page could not become an article: ``url=str, reason=str, detail=str``."""

@@ -1,0 +1,42 @@
+"""What every newsmd spider shares: turning a response into an Article, counting failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from scrapy import Spider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.article import Article
+from crawler.errors import ExtractionError
+from crawler.extract import extract
+from crawler.signals import article_failed
+
+
+class ArticleSpider(Spider):
+    """Base for spiders whose leaves are article pages."""
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        """Extract the article; a page that is not one is logged, counted and skipped."""
+        try:
+            yield extract(response.url, response.body, response.headers)
+        except ExtractionError as error:
+            self.report_failure(error.url, error.reason, error.detail)
+
+    def on_download_error(self, failure: Failure) -> None:
+        """Errback: an HTTP error status or a network failure for an article page."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        url = request.meta.get("newsmd_original_url", request.url)
+        if response is not None:
+            self.report_failure(url, "http_error", f"HTTP {response.status}")
+        else:
+            self.report_failure(url, "download_error", failure.getErrorMessage() or repr(failure.value))
+
+    def report_failure(self, url: str, reason: str, detail: str) -> None:
+        """Log one line naming the URL and reason, count it, and tell listeners."""
+        stats = self.crawler.stats
+        stats.inc_value("newsmd/failed")
+        stats.inc_value(f"newsmd/failed/{reason}")
+        self.logger.warning("%s: %s [%s]", url, detail, reason)
+        self.crawler.signals.send_catch_log(article_failed, url=url, reason=reason, detail=detail)

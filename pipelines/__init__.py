@@ -1,0 +1,1 @@
+"""Item pipelines: render articles and write them under the output root."""

@@ -1,0 +1,74 @@
+"""Where an article's file goes, and writing it atomically inside the output root."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+
+
+class UnsafePathError(ValueError):
+    """A name taken from scraped content cannot be used as a file name inside the output root."""
+
+
+def safe_name(value: str) -> str:
+    """Return ``value`` if it is a plain file-name component (letters, digits, ``_``, ``-``)."""
+    if not _SAFE_NAME.match(value or "") or value.lower() in _RESERVED:
+        raise UnsafePathError(f"unsafe file name component {value!r}")
+    return value
+
+
+def article_path(root: Path, source: str, article_id: str) -> Path:
+    """``root/<source>/<article_id>.md``, refusing anything that would leave ``root``."""
+    root = Path(root)
+    path = root / safe_name(source) / f"{safe_name(article_id)}.md"
+    resolved_root = root.resolve()
+    resolved_parent = path.parent.resolve()
+    if resolved_parent != resolved_root / source:
+        raise UnsafePathError(f"{path.parent} resolves outside the output root {resolved_root}")
+    if path.is_symlink():
+        raise UnsafePathError(f"{path} is a symbolic link")
+    return path
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What happened to one file: ``written`` (new), ``updated`` or ``unchanged``."""
+
+    path: Path
+    outcome: str
+
+
+def write_atomic(path: Path, text: str) -> WriteResult:
+    """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename.
+
+    A reader (or a crash) sees either the old file or the complete new one, never a part.
+    Identical content is left untouched.
+    """
+    data = text.encode("utf-8")
+    existed = path.exists()
+    if existed and path.read_bytes() == data:
+        return WriteResult(path, "unchanged")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return WriteResult(path, "updated" if existed else "written")

@@ -1,0 +1,41 @@
+"""Every saved page, through extract + render, equals its reviewed golden Markdown file."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SavedPage, page, saved_pages
+from crawler import extract, render
+
+_LINE_END_SPACE = re.compile(r"[ \t\xa0]+$", re.MULTILINE)
+
+
+def _without_line_end_space(text: str) -> str:
+    return _LINE_END_SPACE.sub("", text)
+
+
+@pytest.mark.parametrize("saved", saved_pages(), ids=lambda saved: saved.id)
+def test_page_renders_to_its_golden_file(saved: SavedPage) -> None:
+    rendered = render(extract(saved.url, saved.html.read_bytes()))
+    assert _without_line_end_space(rendered) == _without_line_end_space(saved.golden.read_text(encoding="utf-8"))
+
+
+def test_reference_article_ends_in_one_newline_and_differs_only_at_line_ends() -> None:
+    """The seed article: the one format every article must have."""
+    reference = page("rain-20250214A05WPR00")
+    rendered = render(extract("https://news.qq.com/rain/a/20250214A05WPR00", reference.html.read_bytes()))
+    expected = reference.golden.read_text(encoding="utf-8")
+    assert rendered.endswith("\n") and not rendered.endswith("\n\n")
+    assert len(rendered.splitlines()) == len(expected.splitlines())
+    for got, want in zip(rendered.splitlines(), expected.splitlines(), strict=True):
+        assert got == want or got.rstrip(" \xa0") == want.rstrip(" \xa0")
+
+
+def test_fixture_folder_holds_a_golden_for_every_page() -> None:
+    pages = saved_pages()
+    assert len(pages) >= 6
+    for saved in pages:
+        assert saved.html.is_file(), saved.html
+        assert saved.golden.is_file(), f"missing golden {saved.golden}"
