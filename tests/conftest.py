@@ -69,7 +69,8 @@ class LocalSite:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 site.hits.append(self.path)
-                route = site.routes.get(self.path) or Route(b"not found", 404, "text/plain")
+                path = self.path.split("?", 1)[0]
+                route = site.routes.get(self.path) or site.routes.get(path) or Route(b"not found", 404, "text/plain")
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))

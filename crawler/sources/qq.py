@@ -137,12 +137,10 @@ class TencentNewsParser:
         info_match = _ARTICLE_INFO.search(html)
         info = info_match.group(1) if info_match else ""
 
-        body = self._body(url, soup, html, data)
-        if body is None:
-            raise self._not_an_article(url, soup)
         article_id = self._article_id(data, info) or url_id
-        if not article_id:
-            raise ExtractionError(url, "not_article", "no article ID in the URL or the page")
+        body = self._body(url, soup, html, data)
+        if body is None or not article_id:
+            raise self._not_an_article(url, soup, has_id=bool(article_id))
         if _VIDEO_ID.match(article_id):
             raise ExtractionError(url, "video", "a video item, not an article")
         if not body.get_text(strip=True):
@@ -211,7 +209,11 @@ class TencentNewsParser:
         return clean_text(element.get_text()) if element else ""
 
     @staticmethod
-    def _not_an_article(url: str, soup: BeautifulSoup) -> ExtractionError:
+    def _not_an_article(url: str, soup: BeautifulSoup, has_id: bool) -> ExtractionError:
+        if not has_id:
+            return ExtractionError(
+                url, "not_article", "no article ID in the URL or the page (a list or channel page?)"
+            )
         for element in soup(["script", "style"]):
             element.decompose()
         visible = clean_text(soup.get_text(" "))

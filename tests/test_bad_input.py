@@ -1,0 +1,84 @@
+"""Pages that are not articles: one clear error naming the URL and reason, no file, no crash."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, page
+from crawler import ExtractionError, extract
+
+REFERENCE = page("rain-20250214A05WPR00")
+VIDEO_PAGE = page("omn-video-TWF2021042600346900")
+NOT_ARTICLES = FIXTURES / "not-articles"
+
+
+def _reference_without_body() -> bytes:
+    html = REFERENCE.html.read_text(encoding="utf-8")
+    start = html.index("window.DATA = ") + len("window.DATA = ")
+    data, end = json.JSONDecoder().raw_decode(html, start)
+    data["originContent"]["text"] = ""
+    html = html[:start] + json.dumps(data, ensure_ascii=False) + html[end:]
+    html = re.sub(r'(<div class="rich_media_content">).*?(</div></div></div>)', r"\1\2", html, flags=re.S)
+    return html.encode("utf-8")
+
+
+def _video_page_without_text() -> bytes:
+    html = VIDEO_PAGE.html.read_text(encoding="utf-8")
+    return re.sub(r'<p class="one-p">[^<]+</p>', "", html).encode("utf-8")
+
+
+CASES = [
+    # (id, url, body, reason)
+    ("video-id", "https://new.qq.com/rain/a/20250214V05WPR00", REFERENCE.html.read_bytes(), "video"),
+    ("video-only", VIDEO_PAGE.url, _video_page_without_text(), "video"),
+    ("empty-body", REFERENCE.url, _reference_without_body(), "empty_body"),
+    ("empty-answer", REFERENCE.url, b"", "thin_page"),
+    ("access-denied", REFERENCE.url, b"<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>", "thin_page"),
+    ("truncated", REFERENCE.url, REFERENCE.html.read_bytes()[:3000], "thin_page"),
+    ("list-page", "https://news.qq.com/ch/fx", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "not_article"),
+    ("not-tencent-html", REFERENCE.url, (NOT_ARTICLES / "163-article.html").read_bytes(), "unsupported_page"),
+    ("unknown-site", "https://www.example.com/news/1.html", REFERENCE.html.read_bytes(), "unsupported_source"),
+    ("not-a-url", "news.qq.com/rain/a/20250214A05WPR00", REFERENCE.html.read_bytes(), "bad_url"),
+    ("javascript-url", "javascript:alert(1)", REFERENCE.html.read_bytes(), "bad_url"),
+]
+
+
+@pytest.mark.parametrize(("url", "body", "reason"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_extract_refuses_with_a_reason(url: str, body: bytes, reason: str) -> None:
+    with pytest.raises(ExtractionError) as raised:
+        extract(url, body)
+    assert raised.value.reason == reason
+    assert raised.value.url == url
+    assert str(raised.value).startswith(url) and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(("url", "body", "reason"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_newsmd_parse_exits_non_zero_with_one_line_and_writes_nothing(
+    url: str, body: bytes, reason: str, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    saved = tmp_path / "page.html"
+    saved.write_bytes(body)
+    output = tmp_path / "out"
+    result = subprocess.run(
+        ["newsmd", "parse", str(saved), "--url", url, "-o", str(output)],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"newsmd: error: {url}: ") and line.endswith(f"[{reason}]")
+    assert not output.exists() or not any(output.rglob("*"))
+
+
+def test_newsmd_parse_reports_a_missing_file(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    result = subprocess.run(
+        ["newsmd", "parse", str(tmp_path / "missing.html"), "--url", REFERENCE.url],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("newsmd: error: cannot read") and "Traceback" not in result.stderr

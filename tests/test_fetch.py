@@ -1,0 +1,91 @@
+"""``newsmd get`` and ``scrapy crawl url`` against a local server standing in for the site."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT, LocalSite, page
+
+REFERENCE = page("rain-20250214A05WPR00")
+CHANNEL = page("channel-finance-20190923000843")
+
+
+def _mirror(site: LocalSite) -> str:
+    hosts = ["news.qq.com", "new.qq.com", "view.inews.qq.com", "finance.qq.com"]
+    return "MIRROR=" + json.dumps({host: site.base for host in hosts})
+
+
+def _serve_articles(site: LocalSite) -> None:
+    site.serve("/rain/a/20250214A05WPR00", REFERENCE.html.read_bytes())
+    site.serve("/a/20250214A05WPR00", REFERENCE.html.read_bytes())  # view.inews.qq.com form
+    site.serve("/a/20190923/000843.htm", CHANNEL.html.read_bytes(), content_type="text/html; charset=gb2312")
+
+
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_newsmd_get_writes_the_same_files_as_parse(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    _serve_articles(local_site)
+    out = tmp_path / "content"
+    urls = ["https://view.inews.qq.com/a/20250214A05WPR00?from=share", CHANNEL.url]
+    result = _run(["newsmd", "get", *urls, "-o", str(out), "-s", _mirror(local_site)], cli_env)
+    assert result.returncode == 0, result.stderr
+    written = sorted(line.split(" ", 1)[1] for line in result.stdout.splitlines())
+    assert written == [str(out / "qq" / "20190923000843.md"), str(out / "qq" / "20250214A05WPR00.md")]
+    assert (out / "qq" / "20250214A05WPR00.md").read_text() == render_golden(REFERENCE.html.read_bytes())
+    assert (out / "qq" / "20190923000843.md").read_text() == CHANNEL.golden.read_text()
+    assert "/a/20250214A05WPR00?from=share" in local_site.hits  # fetched from the mirror, path kept
+    assert result.stderr.strip().endswith("2 written, 0 updated, 0 unchanged, 0 failed")
+
+    again = _run(["newsmd", "get", *urls, "-o", str(out), "-s", _mirror(local_site)], cli_env)
+    assert again.returncode == 0
+    assert sorted(line.split(" ", 1)[0] for line in again.stdout.splitlines()) == ["unchanged", "unchanged"]
+
+
+def render_golden(body: bytes) -> str:
+    from crawler import extract, render
+
+    return render(extract(REFERENCE.url, body))
+
+
+def test_newsmd_get_reports_each_failure_and_exits_non_zero(
+    local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    _serve_articles(local_site)
+    local_site.serve("/rain/a/20240101A0AAAA00", (FIXTURES / "not-articles" / "163-article.html").read_bytes())
+    out = tmp_path / "out"
+    missing = "https://news.qq.com/rain/a/20240101A0MISS00"
+    foreign = "https://news.qq.com/rain/a/20240101A0AAAA00"
+    unknown = "https://example.com/a.html"
+    result = _run(
+        ["newsmd", "get", REFERENCE.url, missing, foreign, unknown, "-o", str(out), "-s", _mirror(local_site)], cli_env
+    )
+    assert result.returncode == 1
+    errors = sorted(line for line in result.stderr.splitlines() if line.startswith("newsmd: error:"))
+    assert errors == sorted([
+        f"newsmd: error: {missing}: HTTP 404 [http_error]",
+        f"newsmd: error: {foreign}: not a Tencent News article page (no article body found) [unsupported_page]",
+        f"newsmd: error: {unknown}: no parser for this site [unsupported_source]",
+    ])
+    assert "Traceback" not in result.stderr
+    assert sorted(path.name for path in out.rglob("*.md")) == ["20250214A05WPR00.md"]
+    assert "/a.html" not in local_site.hits  # an unsupported site is not even fetched
+
+
+def test_scrapy_crawl_url_and_scrapy_list(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    _serve_articles(local_site)
+    listed = _run(["scrapy", "list"], cli_env)
+    assert listed.returncode == 0 and "url" in listed.stdout.split()
+    out = tmp_path / "out"
+    crawl = _run(
+        ["scrapy", "crawl", "url", "-a", f"urls={REFERENCE.url},{CHANNEL.url}", "-s", f"OUTPUT_DIR={out}",
+         "-s", _mirror(local_site)],
+        cli_env,
+    )
+    assert crawl.returncode == 0, crawl.stderr
+    assert "'newsmd/written': 2" in crawl.stderr
+    assert (out / "qq" / "20190923000843.md").read_text() == CHANNEL.golden.read_text()
+    assert (out / "qq" / "20250214A05WPR00.md").is_file()

@@ -1,0 +1,82 @@
+"""The front matter: reference order and style, settings-driven defaults, hostile values."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import frontmatter
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler import Article, render
+from crawler.front_matter import DEFAULT_FRONT_MATTER, FIELD_ORDER
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+ARTICLE = Article(
+    source="qq",
+    article_id="20250214A05WPR00",
+    canonical_url="https://new.qq.com/rain/a/20250214A05WPR00",
+    title="标题",
+    published=datetime(2025, 2, 14, 16, 13, 19, tzinfo=BEIJING),
+    body_markdown="正文",
+    summary="正文...",
+    thumbnail="https://inews.gtimg.com/om_ls/x_640360/0",
+)
+HOSTILE = [
+    'say "hi"', "back\\slash", "key: value", "# not a comment", "line\nbreak", "---",
+    "a\n---\nb", "emoji 😀🚀", "'single'", "{{< shortcode >}}", "!!python/object:os.system",
+    "&anchor *alias", "trailing space ", " leading", "tab\there", "\u2028sep", "\ufeffbom",
+    "null", "true", "123", "", "[list]", "%percent", "@at", "`tick`", "\x00nul\x1b",
+]
+
+
+def _reload(text: str) -> frontmatter.Post:
+    return frontmatter.loads(text)
+
+
+def test_fields_come_in_reference_order() -> None:
+    post = _reload(render(ARTICLE))
+    assert list(post.metadata) == list(FIELD_ORDER)
+    assert post.content == "正文\n\n[qq](https://new.qq.com/rain/a/20250214A05WPR00)"
+
+
+def test_style_quotes_strings_and_indents_lists() -> None:
+    text = render(ARTICLE)
+    assert text.startswith('---\ntitle: "标题"\ndate: "2025-02-14 16:13:19"\n')
+    assert '\ncategories:\n  - "qq"\n' in text
+    assert "\ncomments: false\n" in text and "\npager: true\n" in text
+    assert '\nwidgets:\n  - "search"\n  - "recent"\n  - "taglist"\n---\n\n正文\n' in text
+
+
+def test_defaults_can_be_changed() -> None:
+    defaults = {**DEFAULT_FRONT_MATTER, "comments": True, "sidebar": "left", "widgets": ["search"], "author": "Me"}
+    post = _reload(render(ARTICLE, defaults))
+    assert post["comments"] is True and post["sidebar"] == "left" and post["widgets"] == ["search"]
+    assert list(post.metadata)[-1] == "author"
+
+
+def _assert_round_trip(title: str, summary: str) -> None:
+    article = replace(ARTICLE, title=title, summary=summary)
+    text = render(article)
+    post = _reload(text)
+    assert post["title"] == title
+    assert post["summary"] == summary
+    assert post.content.endswith("[qq](https://new.qq.com/rain/a/20250214A05WPR00)")
+    header = text.split("\n---\n", 1)[0]
+    assert yaml.safe_load(header.removeprefix("---\n"))["title"] == title
+    list_items = 4 + len(DEFAULT_FRONT_MATTER["widgets"])  # categories, lang, translations, tags
+    assert header.count("\n") == len(FIELD_ORDER) + list_items  # no value spills onto more lines
+
+
+def test_hostile_titles_and_summaries_read_back_unchanged() -> None:
+    for value in HOSTILE:
+        _assert_round_trip(value, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text())
+def test_any_text_reads_back_unchanged(title: str, summary: str) -> None:
+    _assert_round_trip(title, summary)

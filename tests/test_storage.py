@@ -1,0 +1,65 @@
+"""Files are written atomically, only inside the output root, under validated names."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipelines.storage import UnsafePathError, article_path, write_atomic
+
+
+def test_outcomes_written_unchanged_updated(tmp_path: Path) -> None:
+    path = article_path(tmp_path, "qq", "20250214A05WPR00")
+    assert path == tmp_path / "qq" / "20250214A05WPR00.md"
+    assert write_atomic(path, "one\n").outcome == "written"
+    assert write_atomic(path, "one\n").outcome == "unchanged"
+    assert write_atomic(path, "two\n").outcome == "updated"
+    assert path.read_text() == "two\n"
+    assert [entry.name for entry in path.parent.iterdir()] == [path.name]  # no temp file left
+
+
+@pytest.mark.parametrize(
+    "name", ["..", "../x", "a/b", "/etc/passwd", "", ".hidden", "a\x00b", "CON", "nul", "x" * 200, "a b", "é"]
+)
+def test_unsafe_names_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(UnsafePathError):
+        article_path(tmp_path, "qq", name)
+    with pytest.raises(UnsafePathError):
+        article_path(tmp_path, name, "20250214A05WPR00")
+
+
+def test_a_planted_symlink_folder_is_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "out"
+    root.mkdir()
+    (root / "qq").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnsafePathError):
+        article_path(root, "qq", "20250214A05WPR00")
+    assert list(outside.iterdir()) == []
+
+
+def test_a_planted_symlink_file_is_not_overwritten(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    (tmp_path / "out" / "qq").mkdir(parents=True)
+    (tmp_path / "out" / "qq" / "20250214A05WPR00.md").symlink_to(victim)
+    with pytest.raises(UnsafePathError):
+        article_path(tmp_path / "out", "qq", "20250214A05WPR00")
+    assert victim.read_text() == "keep"
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = article_path(tmp_path, "qq", "20250214A05WPR00")
+    write_atomic(path, "old\n")
+
+    def full_disk(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        write_atomic(path, "new\n")
+    assert path.read_text() == "old\n"
+    assert sorted(entry.name for entry in path.parent.iterdir()) == [path.name]
