@@ -96,7 +96,8 @@ def _get_command(args: argparse.Namespace) -> int:
     crawler = process.create_crawler(UrlSpider)
     crawler.signals.connect(on_written, signal=article_written)
     crawler.signals.connect(on_failed, signal=article_failed)
-    process.crawl(crawler, urls=list(args.urls))
+    urls = list(dict.fromkeys(args.urls))
+    process.crawl(crawler, urls=urls)
     process.start()
     failed = outcomes["failed"] + int(crawler.stats.get_value("newsmd/failed/write", 0))
     print(
@@ -104,7 +105,7 @@ def _get_command(args: argparse.Namespace) -> int:
         f"{outcomes['unchanged']} unchanged, {failed} failed",
         file=sys.stderr,
     )
-    return EXIT_FAILED if failed or sum(outcomes.values()) < len(args.urls) else EXIT_OK
+    return EXIT_FAILED if failed or sum(outcomes.values()) < len(urls) else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
