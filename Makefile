@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/python scripts/demo.py --output output
+	$(BIN)/newsmd crawl qq --channels finance,tech --pages 2 --mirror demo/mirror -o output
 
 test: install
 	$(BIN)/python -m pytest

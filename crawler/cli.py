@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -72,40 +71,70 @@ def _parse_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _get_command(args: argparse.Namespace) -> int:
-    from scrapy.crawler import CrawlerProcess
+SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
 
-    from crawler.signals import article_failed, article_written
-    from crawler.spiders.url import UrlSpider
 
+def _crawl_settings(args: argparse.Namespace) -> Any:
+    """Settings for a crawl command: ``-s`` overrides, the output root, a quiet log unless ``-v``."""
     settings = _settings(args.set)
     settings.set("OUTPUT_DIR", args.output, priority="cmdline")
     if not any(item.startswith("LOG_LEVEL=") for item in args.set):
         settings.set("LOG_LEVEL", "INFO" if args.verbose else "ERROR", priority="cmdline")
-    outcomes: Counter[str] = Counter()
+    return settings
+
+
+def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str, int]:
+    """Run one spider to the end, printing each file written and each failure; return counts."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.signals import article_failed, article_written
 
     def on_written(article: Any, result: Any) -> None:
-        outcomes[result.outcome] += 1
         print(f"{result.outcome} {result.path}", flush=True)
 
     def on_failed(url: str, reason: str, detail: str) -> None:
-        outcomes["failed"] += 1
         _error(f"{url}: {detail} [{reason}]")
 
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(UrlSpider)
+    crawler = process.create_crawler(spider_class)
     crawler.signals.connect(on_written, signal=article_written)
     crawler.signals.connect(on_failed, signal=article_failed)
-    urls = list(dict.fromkeys(args.urls))
-    process.crawl(crawler, urls=urls)
+    process.crawl(crawler, **spider_args)
     process.start()
-    failed = outcomes["failed"] + int(crawler.stats.get_value("newsmd/failed/write", 0))
-    print(
-        f"{outcomes['written']} written, {outcomes['updated']} updated, "
-        f"{outcomes['unchanged']} unchanged, {failed} failed",
-        file=sys.stderr,
-    )
-    return EXIT_FAILED if failed or sum(outcomes.values()) < len(urls) else EXIT_OK
+    counts = {name: int(crawler.stats.get_value(f"newsmd/{name}", 0)) for name in SUMMARY_FIELDS}
+    print(" / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS), file=sys.stderr)
+    return counts
+
+
+def _get_command(args: argparse.Namespace) -> int:
+    from crawler.spiders.url import UrlSpider
+
+    urls = list(dict.fromkeys(args.urls))
+    counts = _run_crawl(UrlSpider, _crawl_settings(args), urls=urls)
+    handled = counts["written"] + counts["updated"] + counts["unchanged"]
+    return EXIT_FAILED if counts["failed"] or handled < len(urls) else EXIT_OK
+
+
+def _crawl_command(args: argparse.Namespace) -> int:
+    from crawler.mirror import MirrorServer
+    from crawler.spiders.qq import QQSpider
+
+    settings = _crawl_settings(args)
+    if args.force:
+        settings.set("FORCE_REWRITE", True, priority="cmdline")
+    if args.resume:
+        settings.set("JOBDIR", args.resume, priority="cmdline")
+    spider_args = {"channels": args.channels, "pages": args.pages, "hot": "1" if args.hot else "0"}
+    if args.mirror is None:
+        counts = _run_crawl(QQSpider, settings, **spider_args)
+    else:
+        if not Path(args.mirror).is_dir():
+            _error(f"no snapshot folder {args.mirror}")
+            return EXIT_USAGE
+        with MirrorServer(args.mirror) as mirror:
+            settings.set("MIRROR", mirror.mirror_setting(), priority="cmdline")
+            counts = _run_crawl(QQSpider, settings, **spider_args)
+    return EXIT_FAILED if counts["failed"] else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,7 +154,19 @@ def build_parser() -> argparse.ArgumentParser:
     get.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     get.set_defaults(handler=_get_command)
 
-    for command in (parse, get):
+    crawl = commands.add_parser("crawl", help="discover and write articles of a source (scheduled runs)")
+    crawl.add_argument("source", choices=["qq"], help="the source to crawl")
+    crawl.add_argument("--channels", default="news", help="comma-separated channels (default: news)")
+    crawl.add_argument("--pages", type=int, default=1, help="feed pages per channel (default: 1)")
+    crawl.add_argument("--hot", action="store_true", help="also follow the hot list")
+    crawl.add_argument("--force", action="store_true", help="fetch and rewrite every article")
+    crawl.add_argument("--resume", metavar="DIR", help="job folder: a killed crawl started again resumes")
+    crawl.add_argument("--mirror", metavar="DIR", help="crawl a local snapshot folder instead of the site")
+    crawl.add_argument("-o", "--output", default="output", help="output root (default: output)")
+    crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    crawl.set_defaults(handler=_crawl_command)
+
+    for command in (parse, get, crawl):
         command.add_argument(
             "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
             help="override a Scrapy setting (repeatable)",

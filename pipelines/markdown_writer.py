@@ -15,13 +15,16 @@ from pipelines.storage import WriteResult, article_path, write_atomic
 logger = logging.getLogger(__name__)
 
 
-def write_article(article: Article, root: Path, defaults: Mapping[str, Any] | None = None) -> WriteResult:
+def write_article(
+    article: Article, root: Path, defaults: Mapping[str, Any] | None = None, force: bool = False
+) -> WriteResult:
     """Render ``article`` and write it atomically below ``root``; shared by CLI and pipeline."""
-    return write_atomic(article_path(root, article.source, article.article_id), render(article, defaults))
+    path = article_path(root, article.source, article.article_id)
+    return write_atomic(path, render(article, defaults), force=force)
 
 
 class MarkdownWriterPipeline:
-    """Write every scraped ``Article`` (settings ``OUTPUT_DIR``, ``FRONT_MATTER_DEFAULTS``).
+    """Write every scraped ``Article`` (``OUTPUT_DIR``, ``FRONT_MATTER_DEFAULTS``, ``FORCE_REWRITE``).
 
     Counts ``newsmd/written``, ``newsmd/updated``, ``newsmd/unchanged`` and
     ``newsmd/failed/write`` in the crawl stats; a failed write is logged and the crawl goes on.
@@ -31,6 +34,7 @@ class MarkdownWriterPipeline:
         self.crawler = crawler
         self.root = Path(crawler.settings.get("OUTPUT_DIR", "output"))
         self.defaults = crawler.settings.getdict("FRONT_MATTER_DEFAULTS") or None
+        self.force = crawler.settings.getbool("FORCE_REWRITE")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> MarkdownWriterPipeline:
@@ -41,7 +45,7 @@ class MarkdownWriterPipeline:
             return item
         stats = self.crawler.stats
         try:
-            result = write_article(item, self.root, self.defaults)
+            result = write_article(item, self.root, self.defaults, self.force)
         except (OSError, ValueError) as error:
             stats.inc_value("newsmd/failed")
             stats.inc_value("newsmd/failed/write")

@@ -44,15 +44,15 @@ class WriteResult:
     outcome: str
 
 
-def write_atomic(path: Path, text: str) -> WriteResult:
+def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
     """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename.
 
     A reader (or a crash) sees either the old file or the complete new one, never a part.
-    Identical content is left untouched.
+    Identical content is left untouched unless ``force``.
     """
     data = text.encode("utf-8")
     existed = path.exists()
-    if existed and path.read_bytes() == data:
+    if existed and not force and path.read_bytes() == data:
         return WriteResult(path, "unchanged")
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

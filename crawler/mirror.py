@@ -1,0 +1,100 @@
+"""A local HTTP server answering from a snapshot folder, standing in for Tencent News offline.
+
+Point the ``MIRROR`` setting at it and the ``qq`` spider crawls the snapshot exactly as it would
+crawl the site. The folder holds:
+
+* ``web_feed/getPCList/<channel_id>/<page>.json``: answers to the channel feed POSTs (a missing
+  page answers ``{"code": 0, "data": []}``, as the site does past its last page);
+* ``gw/event/hot_ranking_list.json``: the hot list;
+* ``rain/a/<ID>.html`` (also served for ``/a/<ID>``): article pages.
+
+``robots.txt`` and anything else missing answer 404.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import threading
+from pathlib import Path
+
+_ID = re.compile(r"^/(?:rain/)?a/([A-Za-z0-9]+)/?$")
+_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+EMPTY_FEED = b'{"code": 0, "data": []}'
+
+
+class MirrorServer:
+    """Serve ``root`` on 127.0.0.1 (``port`` 0 picks a free one) in a background thread."""
+
+    def __init__(self, root: str | Path, port: int = 0) -> None:
+        self.root = Path(root)
+        self.hits: list[str] = []
+        mirror = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                mirror.hits.append(f"GET {self.path}")
+                self._answer(*mirror.answer_get(self.path.split("?", 1)[0]))
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(min(length, 1 << 20))
+                mirror.hits.append(f"POST {self.path} {body.decode('utf-8', 'replace')}")
+                self._answer(*mirror.answer_post(self.path.split("?", 1)[0], body))
+
+            def _answer(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def mirror_setting(self) -> dict[str, str]:
+        """The ``MIRROR`` setting sending every Tencent host the spider uses to this server."""
+        hosts = ("i.news.qq.com", "r.inews.qq.com", "news.qq.com", "new.qq.com", "view.inews.qq.com")
+        return {host: self.base_url for host in hosts}
+
+    def answer_get(self, path: str) -> tuple[int, str, bytes]:
+        match = _ID.match(path)
+        if match:
+            page = self.root / "rain" / "a" / f"{match.group(1)}.html"
+            if page.is_file():
+                return 200, "text/html; charset=utf-8", page.read_bytes()
+        if path == "/gw/event/hot_ranking_list":
+            hot = self.root / "gw" / "event" / "hot_ranking_list.json"
+            if hot.is_file():
+                return 200, "application/json", hot.read_bytes()
+        return 404, "text/plain", b"not found"
+
+    def answer_post(self, path: str, body: bytes) -> tuple[int, str, bytes]:
+        if path != "/web_feed/getPCList":
+            return 404, "text/plain", b"not found"
+        try:
+            request = json.loads(body)
+            channel, page = str(request["channel_id"]), int(request["page"])
+        except (ValueError, KeyError, TypeError):
+            return 400, "text/plain", b"bad request"
+        if not _NAME.match(channel):
+            return 400, "text/plain", b"bad channel"
+        answer = self.root / "web_feed" / "getPCList" / channel / f"{page}.json"
+        return 200, "application/json", answer.read_bytes() if answer.is_file() else EMPTY_FEED
+
+    def __enter__(self) -> MirrorServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,116 @@
+"""Tencent News discovery feeds: the channel list (``web_feed/getPCList``) and the hot list.
+
+Plain functions from the JSON answer to ``FeedEntry`` records; no Scrapy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.sources.qq import article_id_from_url
+
+FEED_URL = "https://i.news.qq.com/web_feed/getPCList"
+HOT_URL = "https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=50"
+ARTICLE_URL = "https://news.qq.com/rain/a/{}"
+FALLBACK_ARTICLE_URL = "https://view.inews.qq.com/a/{}"
+_ARTICLE_TYPES = frozenset({"0", "1"})
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a feed: an article to fetch, or something skipped (``kind`` says which)."""
+
+    kind: str  # "article", "video" or "other"
+    article_id: str
+    title: str = ""
+    publish_time: str = ""
+    update_time: str = ""
+
+    @property
+    def version(self) -> str:
+        """What changes when the article changes: the feed's update time, else its title."""
+        return "|".join((self.update_time, self.publish_time, self.title))
+
+
+class FeedError(ValueError):
+    """A feed answer that is not the JSON Tencent serves."""
+
+
+def feed_request_body(channel: str, page: int) -> bytes:
+    """The JSON body of a ``getPCList`` request for ``channel`` (``finance`` or ``news_news_finance``)."""
+    channel_id = channel if channel.startswith("news_news_") else f"news_news_{channel}"
+    body = {"base_req": {"from": "pc"}, "forward": "2" if page == 0 else "1", "channel_id": channel_id, "page": page}
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def feed_headers(channel: str) -> dict[str, str]:
+    """Headers the feed expects (Referer of the channel page, Origin, JSON content type)."""
+    short = channel.removeprefix("news_news_")
+    return {
+        "Referer": f"https://news.qq.com/ch/{short}",
+        "Origin": "https://news.qq.com",
+        "Content-Type": "application/json;charset=UTF-8",
+    }
+
+
+def _load(body: bytes | str) -> dict[str, Any]:
+    try:
+        answer = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise FeedError(f"not JSON: {error}") from None
+    if not isinstance(answer, dict):
+        raise FeedError("not a JSON object")
+    code = answer.get("code", answer.get("ret", 0))
+    if code not in (0, "0"):
+        raise FeedError(f"error code {code!r}")
+    return answer
+
+
+def _entry(item: dict[str, Any]) -> FeedEntry | None:
+    link = item.get("link_info") if isinstance(item.get("link_info"), dict) else {}
+    raw_id = item.get("id")
+    article_id = raw_id if isinstance(raw_id, str) else ""
+    article_id = article_id_from_url(f"https://news.qq.com/rain/a/{article_id}") or article_id_from_url(
+        str(link.get("url") or item.get("url") or "")
+    )
+    if not article_id:
+        return None
+    text = {key: item.get(key) if isinstance(item.get(key), str) else "" for key in ("title", "publish_time", "update_time", "time")}
+    article_type = str(item.get("articletype", "0"))
+    if article_id[8:9] == "V" or article_type in {"4", "56", "101"}:
+        kind = "video"
+    elif article_type in _ARTICLE_TYPES:
+        kind = "article"
+    else:
+        kind = "other"
+    return FeedEntry(kind, article_id, text["title"], text["publish_time"] or text["time"], text["update_time"])
+
+
+def _walk(items: Any) -> Iterator[FeedEntry]:
+    if not isinstance(items, list):
+        return
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("sub_item"), list):
+            yield from _walk(item["sub_item"])
+            continue
+        entry = _entry(item)
+        if entry is not None:
+            yield entry
+
+
+def parse_channel_feed(body: bytes | str) -> list[FeedEntry]:
+    """Entries of a ``getPCList`` answer (``{"code":0,"data":[...]}``; blocks are flattened)."""
+    return list(_walk(_load(body).get("data")))
+
+
+def parse_hot_list(body: bytes | str) -> list[FeedEntry]:
+    """Entries of a hot-list answer (``idlist[0].newslist[]``, the first entry is a header)."""
+    idlist = _load(body).get("idlist")
+    first = idlist[0] if isinstance(idlist, list) and idlist and isinstance(idlist[0], dict) else {}
+    news = first.get("newslist")
+    return list(_walk(news[1:] if isinstance(news, list) else []))

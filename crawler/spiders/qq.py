@@ -1,0 +1,175 @@
+"""``scrapy crawl qq -a channels=finance,tech [-a pages=N] [-a hot=1] [-a force=1]``.
+
+Discovers articles from Tencent's channel feeds (and optionally the hot list), follows each to its
+article page and writes it through the pipelines. Incremental: an article whose feed version is
+already in the state file is not fetched again; ``force`` fetches and rewrites everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.article import Article
+from crawler.errors import ExtractionError
+from crawler.extract import extract
+from crawler.signals import article_written
+from crawler.sources import qq_feed
+from crawler.sources.qq import SOURCE
+from crawler.spiders.base import ArticleSpider
+from crawler.state import ArticleState, content_hash, default_state_path
+
+_RETRY_AS_VIEW = frozenset({"thin_page", "empty_body"})
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class QQSpider(ArticleSpider):
+    """Tencent News: channel feeds (``web_feed/getPCList``) and the hot list, incremental."""
+
+    name = "qq"
+
+    def __init__(self, channels: str = "news", pages: str | int = 1, hot: str = "0", force: str = "0",
+                 *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.channels = [channel.strip() for channel in str(channels).split(",") if channel.strip()]
+        self.pages = max(1, int(pages))
+        self.hot = _flag(hot)
+        self.force = _flag(force)
+        self.state: ArticleState | None = None
+        self.scheduled: set[str] = set()
+        self.seen_pages: dict[str, set[frozenset[str]]] = {}
+        self.feed_versions: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> QQSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.force = spider.force or crawler.settings.getbool("FORCE_REWRITE")
+        crawler.signals.connect(spider.on_article_written, signal=article_written)
+        return spider
+
+    def _open_state(self) -> ArticleState:
+        if self.state is None:
+            settings = self.crawler.settings
+            path = settings.get("STATE_FILE") or default_state_path(settings.get("OUTPUT_DIR", "output"))
+            self.state = ArticleState(path)
+        return self.state
+
+    async def start(self) -> AsyncIterator[Request]:
+        self._open_state()
+        feed_url = self.settings.get("QQ_FEED_URL", qq_feed.FEED_URL)
+        for channel in self.channels:
+            yield self._feed_request(feed_url, channel, 0)
+        if self.hot:
+            yield Request(self.settings.get("QQ_HOT_URL", qq_feed.HOT_URL), callback=self.parse_hot,
+                          errback=self.on_feed_error, dont_filter=True)
+
+    def _feed_request(self, feed_url: str, channel: str, page: int) -> Request:
+        return Request(
+            feed_url, method="POST", body=qq_feed.feed_request_body(channel, page),
+            headers=qq_feed.feed_headers(channel), callback=self.parse_feed, errback=self.on_feed_error,
+            cb_kwargs={"channel": channel, "page": page}, dont_filter=True,
+        )
+
+    def parse_feed(self, response: Response, channel: str, page: int) -> Iterator[Request]:
+        """One feed page: schedule its new articles, then the next page unless it repeats."""
+        stats = self.crawler.stats
+        try:
+            entries = qq_feed.parse_channel_feed(response.body)
+        except qq_feed.FeedError as error:
+            self.report_failure(response.url, "bad_feed", f"channel {channel} page {page}: {error}")
+            return
+        if not entries:
+            stats.inc_value("newsmd/feed/empty_page")
+            return
+        page_ids = frozenset(entry.article_id for entry in entries)
+        seen = self.seen_pages.setdefault(channel, set())
+        if page_ids in seen:
+            stats.inc_value("newsmd/feed/repeated_page")
+            self.logger.info("channel %s page %d repeats an earlier page; stopping", channel, page)
+            return
+        seen.add(page_ids)
+        yield from self._follow(entries)
+        if page + 1 < self.pages:
+            yield self._feed_request(response.request.url if response.request else response.url, channel, page + 1)
+
+    def parse_hot(self, response: Response) -> Iterator[Request]:
+        """The hot list: schedule its new articles."""
+        try:
+            entries = qq_feed.parse_hot_list(response.body)
+        except qq_feed.FeedError as error:
+            self.report_failure(response.url, "bad_feed", f"hot list: {error}")
+            return
+        yield from self._follow(entries)
+
+    def _follow(self, entries: list[qq_feed.FeedEntry]) -> Iterator[Request]:
+        stats = self.crawler.stats
+        state = self._open_state()
+        limit = self.settings.getint("MAX_ARTICLES_PER_RUN", 0)
+        template = self.settings.get("QQ_ARTICLE_URL", qq_feed.ARTICLE_URL)
+        for entry in entries:
+            if entry.kind != "article":
+                stats.inc_value("newsmd/skipped")
+                stats.inc_value(f"newsmd/skipped/{entry.kind}")
+                continue
+            if entry.article_id in self.scheduled:
+                continue
+            self.scheduled.add(entry.article_id)
+            stats.inc_value("newsmd/discovered")
+            known = state.get(SOURCE, entry.article_id)
+            if known and known.feed_version == entry.version and not self.force:
+                stats.inc_value("newsmd/unchanged")
+                stats.inc_value("newsmd/unchanged/not_fetched")
+                continue
+            if limit and stats.get_value("newsmd/scheduled", 0) >= limit:
+                stats.inc_value("newsmd/skipped")
+                stats.inc_value("newsmd/skipped/over_limit")
+                continue
+            stats.inc_value("newsmd/scheduled")
+            yield Request(
+                template.format(entry.article_id), callback=self.parse_article, errback=self.on_download_error,
+                meta={"newsmd_feed_version": entry.version, "newsmd_article_id": entry.article_id},
+            )
+
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+        """Extract the article; an empty or 'access denied' answer is retried once as view.inews."""
+        try:
+            article = extract(response.url, response.body, response.headers)
+        except ExtractionError as error:
+            article_id = response.meta.get("newsmd_article_id")
+            if error.reason in _RETRY_AS_VIEW and article_id and not response.meta.get("newsmd_view_retry"):
+                self.crawler.stats.inc_value("newsmd/retry/view_inews")
+                yield response.request.replace(  # type: ignore[union-attr]
+                    url=qq_feed.FALLBACK_ARTICLE_URL.format(article_id),
+                    meta={**response.meta, "newsmd_view_retry": True}, dont_filter=True,
+                )
+                return
+            self.report_failure(error.url, error.reason, error.detail)
+            return
+        self.feed_versions[article.article_id] = response.meta.get("newsmd_feed_version", "")
+        yield article
+
+    def on_article_written(self, article: Article, result: Any) -> None:
+        """Record a written (or confirmed unchanged) article in the state file."""
+        version = self.feed_versions.pop(article.article_id, None)
+        if version is None:
+            return
+        text = result.path.read_text(encoding="utf-8")
+        self._open_state().record(article.source, article.article_id, version, content_hash(text), str(result.path))
+
+    def on_feed_error(self, failure: Any) -> None:
+        """A feed page could not be fetched: counted as a failure, the crawl goes on."""
+        self.on_download_error(failure)
+
+    def closed(self, reason: str) -> None:
+        stats = self.crawler.stats
+        counts = {name: int(stats.get_value(f"newsmd/{name}", 0)) for name in
+                  ("discovered", "written", "updated", "unchanged", "skipped", "failed")}
+        self.logger.warning("summary: %s (%s)", " / ".join(f"{value} {name}" for name, value in counts.items()), reason)
+        if self.state is not None:
+            self.state.close()

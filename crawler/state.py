@@ -1,0 +1,73 @@
+"""Incremental-crawl state: one SQLite row per article ID, kept beside the output.
+
+A row holds the feed version last seen (to skip fetching an unchanged article) and the hash of
+the file last written (to tell an updated article from an unchanged one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+STATE_FILE_NAME = ".newsmd-state.sqlite"
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the state knows of one article."""
+
+    article_id: str
+    feed_version: str
+    content_hash: str
+    path: str
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of a rendered file."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_state_path(output_dir: str | Path) -> Path:
+    """The state file for an output root: ``<OUTPUT_DIR>/.newsmd-state.sqlite``."""
+    return Path(output_dir) / STATE_FILE_NAME
+
+
+class ArticleState:
+    """SQLite store keyed by ``(source, article_id)``; every change is committed at once."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS articles ("
+            " source TEXT NOT NULL, article_id TEXT NOT NULL, feed_version TEXT NOT NULL,"
+            " content_hash TEXT NOT NULL, path TEXT NOT NULL, updated_at TEXT NOT NULL,"
+            " PRIMARY KEY (source, article_id))"
+        )
+        self._db.commit()
+
+    def get(self, source: str, article_id: str) -> ArticleRecord | None:
+        """The record of an article, or ``None`` when it was never written."""
+        row = self._db.execute(
+            "SELECT article_id, feed_version, content_hash, path FROM articles WHERE source=? AND article_id=?",
+            (source, article_id),
+        ).fetchone()
+        return ArticleRecord(*row) if row else None
+
+    def record(self, source: str, article_id: str, feed_version: str, file_hash: str, path: str) -> None:
+        """Remember an article written (or confirmed unchanged) at ``path``."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, datetime('now'))"
+                " ON CONFLICT (source, article_id) DO UPDATE SET feed_version=excluded.feed_version,"
+                " content_hash=excluded.content_hash, path=excluded.path, updated_at=excluded.updated_at",
+                (source, article_id, feed_version, file_hash, path),
+            )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,66 @@
+"""Build demo/mirror/, the offline snapshot of Tencent News that `make demo` crawls.
+
+Feed answers copy the structure of the real getPCList answer
+(tests/fixtures/not-articles/qq-feed-news_news_fx-excerpt.json): one block with ``sub_item``s,
+each item with the real keys. Article pages are the saved real pages of tests/fixtures/qq/.
+Run again after changing the fixtures; the output is committed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+MIRROR = ROOT / "demo" / "mirror"
+CHANNELS = {
+    "news_news_finance": [["rain-20250214A05WPR00", "omn-20190907A081B000"], ["omn-20201130A0G1JJ00"]],
+    "news_news_tech": [["rain-20260810A0BO7100-excerpt", "omn-video-TWF2021042600346900"]],
+}
+VIDEO_ITEM = {"id": "20260810V0AB1200", "articletype": "4", "title": "视频：演示用的视频条目"}
+
+
+def _page_facts(html: str) -> dict[str, str]:
+    data = re.search(r"window\.DATA\s*=\s*", html)
+    facts, _ = json.JSONDecoder().raw_decode(html, data.end())
+    return {"id": facts.get("cms_id") or facts["article_id"], "title": facts["title"], "pubtime": facts["pubtime"]}
+
+
+def main() -> None:
+    real = json.loads((FIXTURES / "not-articles" / "qq-feed-news_news_fx-excerpt.json").read_text(encoding="utf-8"))
+    block_template = real["data"][0]
+    item_template = block_template["sub_item"][0]
+    pages = {entry["file"].removesuffix(".html"): entry for entry in
+             tomllib.loads((FIXTURES / "qq" / "MANIFEST.toml").read_text(encoding="utf-8"))["page"]}
+    if MIRROR.exists():
+        shutil.rmtree(MIRROR)
+    (MIRROR / "rain" / "a").mkdir(parents=True)
+    for channel, feed_pages in CHANNELS.items():
+        for number, names in enumerate(feed_pages):
+            items = []
+            for name in names:
+                html = (FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8")
+                facts = _page_facts(html)
+                shutil.copyfile(FIXTURES / "qq" / pages[name]["file"], MIRROR / "rain" / "a" / f"{facts['id']}.html")
+                item = copy.deepcopy(item_template)
+                url = f"https://view.inews.qq.com/a/{facts['id']}"
+                item.update(id=facts["id"], title=facts["title"], publish_time=facts["pubtime"], update_time=facts["pubtime"])
+                item["link_info"] = {key: url for key in item["link_info"]}
+                items.append(item)
+            if number == 0:
+                items.append({**copy.deepcopy(item_template), **VIDEO_ITEM})
+            block = {**copy.deepcopy(block_template), "sub_item": items}
+            answer = {"code": 0, "data": [block]}
+            target = MIRROR / "web_feed" / "getPCList" / channel / f"{number}.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(answer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"built {MIRROR}")
+
+
+if __name__ == "__main__":
+    main()

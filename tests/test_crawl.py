@@ -1,0 +1,114 @@
+"""The scheduled ``qq`` crawl against the bundled snapshot served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, page
+from crawler.mirror import MirrorServer
+from crawler.sources.qq_feed import parse_channel_feed
+
+SNAPSHOT = ROOT / "demo" / "mirror"
+ARTICLES = {
+    "20250214A05WPR00": "rain-20250214A05WPR00",
+    "20190907A081B000": "omn-20190907A081B000",
+    "20201130A0G1JJ00": "omn-20201130A0G1JJ00",
+    "20260810A0BO7100": "rain-20260810A0BO7100-excerpt",
+    "TWF2021042600346900": "omn-video-TWF2021042600346900",
+}
+_LINE_END_SPACE = re.compile(r"[ \t\xa0]+$", re.MULTILINE)
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path) -> Path:
+    copy = tmp_path / "mirror"
+    shutil.copytree(SNAPSHOT, copy)
+    return copy
+
+
+def _crawl(mirror: MirrorServer, out: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    command = ["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "3", "-o", str(out),
+               "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()), "-s", "AUTOTHROTTLE_START_DELAY=0.1", *extra]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
+
+
+def _summary(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stderr.strip().splitlines()[-1]
+
+
+def _article_fetches(mirror: MirrorServer) -> list[str]:
+    return [hit for hit in mirror.hits if hit.startswith("GET /rain/a/") or hit.startswith("GET /a/")]
+
+
+def test_the_real_feed_excerpt_parses() -> None:
+    entries = parse_channel_feed((ROOT / "tests/fixtures/not-articles/qq-feed-news_news_fx-excerpt.json").read_bytes())
+    assert [(entry.kind, entry.article_id) for entry in entries] == [("article", "20260810A0BO7100")]
+    assert entries[0].update_time == "2026-08-10 20:43:10"
+
+
+def test_crawl_writes_each_article_once_then_nothing(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        first = _crawl(mirror, out, cli_env)
+        assert first.returncode == 0, first.stderr
+        assert _summary(first) == "5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed"
+        assert sorted(path.stem for path in (out / "qq").glob("*.md")) == sorted(ARTICLES)
+        for article_id, fixture in ARTICLES.items():
+            got = _LINE_END_SPACE.sub("", (out / "qq" / f"{article_id}.md").read_text(encoding="utf-8"))
+            assert got == _LINE_END_SPACE.sub("", page(fixture).golden.read_text(encoding="utf-8"))
+        assert len(_article_fetches(mirror)) == 5
+
+        mirror.hits.clear()
+        second = _crawl(mirror, out, cli_env)
+        assert second.returncode == 0, second.stderr
+        assert _summary(second) == "5 discovered / 0 written / 0 updated / 5 unchanged / 2 skipped / 0 failed"
+        assert _article_fetches(mirror) == []
+        assert second.stdout == ""
+
+
+def test_a_changed_article_is_the_only_one_rewritten(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        assert _crawl(mirror, out, cli_env).returncode == 0
+        before = {path.name: path.read_bytes() for path in (out / "qq").glob("*.md")}
+        article = snapshot / "rain" / "a" / "20201130A0G1JJ00.html"
+        article.write_text(article.read_text(encoding="utf-8").replace("热度：52.9K", "热度：99.9K"), encoding="utf-8")
+        feed = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "1.json"
+        feed.write_text(feed.read_text(encoding="utf-8").replace('"update_time": "2020-11-30 21:48:28"', '"update_time": "2020-12-01 08:00:00"'), encoding="utf-8")
+        mirror.hits.clear()
+        third = _crawl(mirror, out, cli_env)
+        assert third.returncode == 0, third.stderr
+        assert _summary(third) == "5 discovered / 0 written / 1 updated / 4 unchanged / 2 skipped / 0 failed"
+        assert _article_fetches(mirror) == ["GET /rain/a/20201130A0G1JJ00"]
+        after = {path.name: path.read_bytes() for path in (out / "qq").glob("*.md")}
+        assert [name for name in before if before[name] != after[name]] == ["20201130A0G1JJ00.md"]
+        assert "热度：99.9K" in after["20201130A0G1JJ00.md"].decode()
+
+        forced = _crawl(mirror, out, cli_env, "--force")
+        assert _summary(forced) == "5 discovered / 0 written / 5 updated / 0 unchanged / 2 skipped / 0 failed"
+
+
+def test_feed_faults_end_the_crawl_cleanly_and_are_counted(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    finance = snapshot / "web_feed" / "getPCList" / "news_news_finance"
+    shutil.copyfile(finance / "0.json", finance / "1.json")  # a feed that loops on the same page
+    (snapshot / "rain" / "a" / "20260810A0BO7100.html").write_text("<html><body>truncated", encoding="utf-8")
+    (snapshot / "rain" / "a" / "TWF2021042600346900.html").unlink()  # 404, and its view.inews retry
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        result = _crawl(mirror, out, cli_env)
+    assert result.returncode == 1
+    assert _summary(result) == "4 discovered / 2 written / 0 updated / 0 unchanged / 2 skipped / 2 failed"
+    finance_pages = [hit for hit in mirror.hits if hit.startswith("POST") and "news_news_finance" in hit]
+    assert len(finance_pages) == 2  # page 1 repeats page 0: page 2 is never asked for
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
+    assert len(errors) == 2
+    assert any("20260810A0BO7100" in line and line.endswith("[thin_page]") for line in errors)
+    assert any("TWF2021042600346900" in line and line.endswith("HTTP 404 [http_error]") for line in errors)
+    assert "GET /a/20260810A0BO7100" in mirror.hits  # the thin answer was retried as view.inews
+    assert sorted(path.name for path in (out / "qq").glob("*.md")) == ["20190907A081B000.md", "20250214A05WPR00.md"]
