@@ -26,6 +26,7 @@ class UrlSpider(ArticleSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.urls:
+            self.crawler.stats.inc_value("newsmd/discovered")
             try:
                 parser_for(url)
             except ExtractionError as error:
