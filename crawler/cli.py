@@ -102,6 +102,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     process.crawl(crawler, **spider_args)
     process.start()
     counts = {name: int(crawler.stats.get_value(f"newsmd/{name}", 0)) for name in SUMMARY_FIELDS}
+    counts["failed"] += int(crawler.stats.get_value("spider_exceptions/count", 0))  # a bug is a failure too
     print(" / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS), file=sys.stderr)
     return counts
 

@@ -17,6 +17,7 @@ import http.server
 import json
 import re
 import threading
+import time
 from pathlib import Path
 
 _ID = re.compile(r"^/(?:rain/)?a/([A-Za-z0-9]+)/?$")
@@ -25,10 +26,14 @@ EMPTY_FEED = b'{"code": 0, "data": []}'
 
 
 class MirrorServer:
-    """Serve ``root`` on 127.0.0.1 (``port`` 0 picks a free one) in a background thread."""
+    """Serve ``root`` on 127.0.0.1 (``port`` 0 picks a free one) in a background thread.
 
-    def __init__(self, root: str | Path, port: int = 0) -> None:
+    ``article_delay`` seconds are waited before each article page (to test long crawls).
+    """
+
+    def __init__(self, root: str | Path, port: int = 0, article_delay: float = 0.0) -> None:
         self.root = Path(root)
+        self.article_delay = article_delay
         self.hits: list[str] = []
         mirror = self
 
@@ -69,6 +74,7 @@ class MirrorServer:
     def answer_get(self, path: str) -> tuple[int, str, bytes]:
         match = _ID.match(path)
         if match:
+            time.sleep(self.article_delay)
             page = self.root / "rain" / "a" / f"{match.group(1)}.html"
             if page.is_file():
                 return 200, "text/html; charset=utf-8", page.read_bytes()

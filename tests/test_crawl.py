@@ -112,3 +112,39 @@ def test_feed_faults_end_the_crawl_cleanly_and_are_counted(snapshot: Path, tmp_p
     assert any("TWF2021042600346900" in line and line.endswith("HTTP 404 [http_error]") for line in errors)
     assert "GET /a/20260810A0BO7100" in mirror.hits  # the thin answer was retried as view.inews
     assert sorted(path.name for path in (out / "qq").glob("*.md")) == ["20190907A081B000.md", "20250214A05WPR00.md"]
+
+
+@pytest.mark.parametrize("kill_after_files", [0, 1, 3])
+def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
+    kill_after_files: int, snapshot: Path, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    import os
+    import signal
+    import time
+
+    reference, resumed, job = tmp_path / "reference", tmp_path / "resumed", tmp_path / "job"
+    with MirrorServer(snapshot) as mirror:
+        assert _crawl(mirror, reference, cli_env).returncode == 0
+    with MirrorServer(snapshot, article_delay=0.4) as mirror:
+        command = ["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "3", "-o", str(resumed),
+                   "--resume", str(job), "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()),
+                   "-s", "AUTOTHROTTLE_ENABLED=False"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while len(list(resumed.glob("qq/*.md"))) < kill_after_files and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if kill_after_files == 0:
+            while not _article_fetches(mirror) and time.monotonic() < deadline:
+                time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert process.returncode == -signal.SIGKILL
+        written_before_kill = len(list(resumed.glob("qq/*.md")))
+        assert written_before_kill < 5, "the crawl finished before the kill; nothing was tested"
+        restarted = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+    assert restarted.returncode == 0, restarted.stderr
+    assert "0 failed" in _summary(restarted)
+    assert sorted(line.split()[0] for line in restarted.stdout.splitlines()).count("written") == 5 - written_before_kill
+    final = {path.name: path.read_bytes() for path in resumed.glob("qq/*")}
+    assert final == {path.name: path.read_bytes() for path in reference.glob("qq/*")}
+    assert not list(resumed.glob("qq/.*"))  # no temp file left behind

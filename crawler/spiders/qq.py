@@ -41,7 +41,7 @@ class QQSpider(ArticleSpider):
         self.pages = max(1, int(pages))
         self.hot = _flag(hot)
         self.force = _flag(force)
-        self.state: ArticleState | None = None
+        self.article_state: ArticleState | None = None
         self.scheduled: set[str] = set()
         self.seen_pages: dict[str, set[frozenset[str]]] = {}
         self.feed_versions: dict[str, str] = {}
@@ -54,11 +54,11 @@ class QQSpider(ArticleSpider):
         return spider
 
     def _open_state(self) -> ArticleState:
-        if self.state is None:
+        if self.article_state is None:
             settings = self.crawler.settings
             path = settings.get("STATE_FILE") or default_state_path(settings.get("OUTPUT_DIR", "output"))
-            self.state = ArticleState(path)
-        return self.state
+            self.article_state = ArticleState(path)
+        return self.article_state
 
     async def start(self) -> AsyncIterator[Request]:
         self._open_state()
@@ -134,6 +134,7 @@ class QQSpider(ArticleSpider):
             yield Request(
                 template.format(entry.article_id), callback=self.parse_article, errback=self.on_download_error,
                 meta={"newsmd_feed_version": entry.version, "newsmd_article_id": entry.article_id},
+                dont_filter=True,  # a request lost in flight at a kill is in JOBDIR's seen set
             )
 
     def parse_article(self, response: Response) -> Iterator[Article | Request]:
@@ -171,5 +172,5 @@ class QQSpider(ArticleSpider):
         counts = {name: int(stats.get_value(f"newsmd/{name}", 0)) for name in
                   ("discovered", "written", "updated", "unchanged", "skipped", "failed")}
         self.logger.warning("summary: %s (%s)", " / ".join(f"{value} {name}" for name, value in counts.items()), reason)
-        if self.state is not None:
-            self.state.close()
+        if self.article_state is not None:
+            self.article_state.close()
