@@ -15,6 +15,11 @@ FRONT_MATTER_DEFAULTS = dict(DEFAULT_FRONT_MATTER)
 # for those hosts are fetched from the mirror while pages keep their real URL.
 MIRROR: dict[str, str] = {}
 
+# Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.
+STATE_FILE = ""
+FORCE_REWRITE = False
+MAX_ARTICLES_PER_RUN = 500
+
 ITEM_PIPELINES = {"pipelines.markdown_writer.MarkdownWriterPipeline": 800}
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.MirrorMiddleware": 950}
 
