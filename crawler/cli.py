@@ -71,9 +71,6 @@ def _parse_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
-
-
 def _crawl_settings(args: argparse.Namespace) -> Any:
     """Settings for a crawl command: ``-s`` overrides, the output root, a quiet log unless ``-v``."""
     settings = _settings(args.set)
@@ -88,6 +85,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     from scrapy.crawler import CrawlerProcess
 
     from crawler.signals import article_failed, article_written
+    from crawler.spiders.base import crawl_summary
 
     def on_written(article: Any, result: Any) -> None:
         print(f"{result.outcome} {result.path}", flush=True)
@@ -101,9 +99,8 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     crawler.signals.connect(on_failed, signal=article_failed)
     process.crawl(crawler, **spider_args)
     process.start()
-    counts = {name: int(crawler.stats.get_value(f"newsmd/{name}", 0)) for name in SUMMARY_FIELDS}
-    counts["failed"] += int(crawler.stats.get_value("spider_exceptions/count", 0))  # a bug is a failure too
-    print(" / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS), file=sys.stderr)
+    counts, line = crawl_summary(crawler.stats)
+    print(line, file=sys.stderr)
     return counts
 
 

@@ -6,7 +6,6 @@ the file last written (to tell an updated article from an unchanged one).
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,6 @@ class ArticleRecord:
     feed_version: str
     content_hash: str
     path: str
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of a rendered file."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def default_state_path(output_dir: str | Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -38,10 +39,11 @@ def article_path(root: Path, source: str, article_id: str) -> Path:
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What happened to one file: ``written`` (new), ``updated`` or ``unchanged``."""
+    """What happened to one file: ``written`` (new), ``updated`` or ``unchanged``; its SHA-256."""
 
     path: Path
     outcome: str
+    content_hash: str
 
 
 def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
@@ -51,9 +53,10 @@ def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
     Identical content is left untouched unless ``force``.
     """
     data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
     existed = path.exists()
     if existed and not force and path.read_bytes() == data:
-        return WriteResult(path, "unchanged")
+        return WriteResult(path, "unchanged", digest)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -71,4 +74,4 @@ def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
         os.fsync(directory)
     finally:
         os.close(directory)
-    return WriteResult(path, "updated" if existed else "written")
+    return WriteResult(path, "updated" if existed else "written", digest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -15,8 +16,10 @@ def test_outcomes_written_unchanged_updated(tmp_path: Path) -> None:
     assert path == tmp_path / "qq" / "20250214A05WPR00.md"
     assert write_atomic(path, "one\n").outcome == "written"
     assert write_atomic(path, "one\n").outcome == "unchanged"
-    assert write_atomic(path, "two\n").outcome == "updated"
+    updated = write_atomic(path, "two\n")
+    assert updated.outcome == "updated"
     assert path.read_text() == "two\n"
+    assert updated.content_hash == hashlib.sha256(b"two\n").hexdigest()
     assert [entry.name for entry in path.parent.iterdir()] == [path.name]  # no temp file left
 
 

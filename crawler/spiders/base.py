@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
+
 from scrapy import Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -11,6 +13,15 @@ from crawler.article import Article
 from crawler.errors import ExtractionError
 from crawler.extract import extract
 from crawler.signals import article_failed
+
+SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
+
+
+def crawl_summary(stats: Any) -> tuple[dict[str, int], str]:
+    """The run's counts and its one summary line; spider exceptions count as failures."""
+    counts = {name: int(stats.get_value(f"newsmd/{name}", 0)) for name in SUMMARY_FIELDS}
+    counts["failed"] += int(stats.get_value("spider_exceptions/count", 0))
+    return counts, " / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS)
 
 
 class ArticleSpider(Spider):
@@ -24,7 +35,7 @@ class ArticleSpider(Spider):
             self.report_failure(error.url, error.reason, error.detail)
 
     def on_download_error(self, failure: Failure) -> None:
-        """Errback: an HTTP error status or a network failure for an article page."""
+        """Errback: an HTTP error status or a network failure for a feed or article page."""
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         url = request.meta.get("newsmd_original_url", request.url)

@@ -19,8 +19,8 @@ from crawler.extract import extract
 from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
-from crawler.spiders.base import ArticleSpider
-from crawler.state import ArticleState, content_hash, default_state_path
+from crawler.spiders.base import ArticleSpider, crawl_summary
+from crawler.state import ArticleState, default_state_path
 
 _RETRY_AS_VIEW = frozenset({"thin_page", "empty_body"})
 
@@ -67,12 +67,12 @@ class QQSpider(ArticleSpider):
             yield self._feed_request(feed_url, channel, 0)
         if self.hot:
             yield Request(self.settings.get("QQ_HOT_URL", qq_feed.HOT_URL), callback=self.parse_hot,
-                          errback=self.on_feed_error, dont_filter=True)
+                          errback=self.on_download_error, dont_filter=True)
 
     def _feed_request(self, feed_url: str, channel: str, page: int) -> Request:
         return Request(
             feed_url, method="POST", body=qq_feed.feed_request_body(channel, page),
-            headers=qq_feed.feed_headers(channel), callback=self.parse_feed, errback=self.on_feed_error,
+            headers=qq_feed.feed_headers(channel), callback=self.parse_feed, errback=self.on_download_error,
             cb_kwargs={"channel": channel, "page": page}, dont_filter=True,
         )
 
@@ -160,17 +160,9 @@ class QQSpider(ArticleSpider):
         version = self.feed_versions.pop(article.article_id, None)
         if version is None:
             return
-        text = result.path.read_text(encoding="utf-8")
-        self._open_state().record(article.source, article.article_id, version, content_hash(text), str(result.path))
-
-    def on_feed_error(self, failure: Any) -> None:
-        """A feed page could not be fetched: counted as a failure, the crawl goes on."""
-        self.on_download_error(failure)
+        self._open_state().record(article.source, article.article_id, version, result.content_hash, str(result.path))
 
     def closed(self, reason: str) -> None:
-        stats = self.crawler.stats
-        counts = {name: int(stats.get_value(f"newsmd/{name}", 0)) for name in
-                  ("discovered", "written", "updated", "unchanged", "skipped", "failed")}
-        self.logger.warning("summary: %s (%s)", " / ".join(f"{value} {name}" for name, value in counts.items()), reason)
+        self.logger.warning("summary: %s (%s)", crawl_summary(self.crawler.stats)[1], reason)
         if self.article_state is not None:
             self.article_state.close()
