@@ -2,7 +2,7 @@
 
 Feed answers copy the structure of the real getPCList answer
 (tests/fixtures/not-articles/qq-feed-news_news_fx-excerpt.json): one block with ``sub_item``s,
-each item with the real keys. Article pages are the saved real pages of tests/fixtures/qq/.
+each item with the real keys. Article pages are symlinks to the saved real pages of tests/fixtures/qq/.
 Run again after changing the fixtures; the output is committed.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import tomllib
@@ -46,7 +47,8 @@ def main() -> None:
             for name in names:
                 html = (FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8")
                 facts = _page_facts(html)
-                shutil.copyfile(FIXTURES / "qq" / pages[name]["file"], MIRROR / "rain" / "a" / f"{facts['id']}.html")
+                link = MIRROR / "rain" / "a" / f"{facts['id']}.html"
+                link.symlink_to(os.path.relpath(FIXTURES / "qq" / pages[name]["file"], link.parent))
                 item = copy.deepcopy(item_template)
                 url = f"https://view.inews.qq.com/a/{facts['id']}"
                 item.update(id=facts["id"], title=facts["title"], publish_time=facts["pubtime"], update_time=facts["pubtime"])
