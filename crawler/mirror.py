@@ -19,36 +19,41 @@ import re
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 _ID = re.compile(r"^/(?:rain/)?a/([A-Za-z0-9]+)/?$")
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
 EMPTY_FEED = b'{"code": 0, "data": []}'
 
 
-class MirrorServer:
-    """Serve ``root`` on 127.0.0.1 (``port`` 0 picks a free one) in a background thread.
+Answer = tuple[int, str, bytes]
+"""An HTTP answer: status, Content-Type, body."""
 
-    ``article_delay`` seconds are waited before each article page (to test long crawls).
+
+class LocalHTTPServer:
+    """A threaded HTTP server on 127.0.0.1 (``port`` 0 picks a free one), used as a context manager.
+
+    Subclasses implement ``answer(method, path, body)``; every request is logged in ``hits`` as
+    ``"GET /path?query"`` or ``"POST /path <body>"``.
     """
 
-    def __init__(self, root: str | Path, port: int = 0, article_delay: float = 0.0) -> None:
-        self.root = Path(root)
-        self.article_delay = article_delay
+    def __init__(self, port: int = 0) -> None:
         self.hits: list[str] = []
-        mirror = self
+        server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
-                mirror.hits.append(f"GET {self.path}")
-                self._answer(*mirror.answer_get(self.path.split("?", 1)[0]))
+                server.hits.append(f"GET {self.path}")
+                self._send(server.answer("GET", self.path, b""))
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(min(length, 1 << 20))
-                mirror.hits.append(f"POST {self.path} {body.decode('utf-8', 'replace')}")
-                self._answer(*mirror.answer_post(self.path.split("?", 1)[0], body))
+                server.hits.append(f"POST {self.path} {body.decode('utf-8', 'replace')}")
+                self._send(server.answer("POST", self.path, body))
 
-            def _answer(self, status: int, content_type: str, body: bytes) -> None:
+            def _send(self, answer: Answer) -> None:
+                status, content_type, body = answer
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
@@ -61,17 +66,44 @@ class MirrorServer:
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
+    def answer(self, method: str, path: str, body: bytes) -> Answer:
+        raise NotImplementedError
+
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class MirrorServer(LocalHTTPServer):
+    """Serve the snapshot folder ``root``.
+
+    ``article_delay`` seconds are waited before each article page (to test long crawls).
+    """
+
+    def __init__(self, root: str | Path, port: int = 0, article_delay: float = 0.0) -> None:
+        super().__init__(port)
+        self.root = Path(root)
+        self.article_delay = article_delay
+
+    def answer(self, method: str, path: str, body: bytes) -> Answer:
+        path = path.split("?", 1)[0]
+        return self.answer_post(path, body) if method == "POST" else self.answer_get(path)
 
     def mirror_setting(self) -> dict[str, str]:
         """The ``MIRROR`` setting sending every Tencent host the spider uses to this server."""
         hosts = ("i.news.qq.com", "r.inews.qq.com", "news.qq.com", "new.qq.com", "view.inews.qq.com")
         return {host: self.base_url for host in hosts}
 
-    def answer_get(self, path: str) -> tuple[int, str, bytes]:
+    def answer_get(self, path: str) -> Answer:
         match = _ID.match(path)
         if match:
             time.sleep(self.article_delay)
@@ -84,7 +116,7 @@ class MirrorServer:
                 return 200, "application/json", hot.read_bytes()
         return 404, "text/plain", b"not found"
 
-    def answer_post(self, path: str, body: bytes) -> tuple[int, str, bytes]:
+    def answer_post(self, path: str, body: bytes) -> Answer:
         if path != "/web_feed/getPCList":
             return 404, "text/plain", b"not found"
         try:
@@ -96,11 +128,3 @@ class MirrorServer:
             return 400, "text/plain", b"bad channel"
         answer = self.root / "web_feed" / "getPCList" / channel / f"{page}.json"
         return 200, "application/json", answer.read_bytes() if answer.is_file() else EMPTY_FEED
-
-    def __enter__(self) -> MirrorServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import http.server
 import os
 import sys
-import threading
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from crawler.mirror import LocalHTTPServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -58,35 +58,20 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
 
 
-class LocalSite:
-    """A threaded HTTP server on 127.0.0.1 answering from a path -> Route table."""
+class LocalSite(LocalHTTPServer):
+    """A local server answering from a path -> Route table (exact path first, then without query)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.routes: dict[str, Route] = {}
-        self.hits: list[str] = []
-        site = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                site.hits.append(self.path)
-                path = self.path.split("?", 1)[0]
-                route = site.routes.get(self.path) or site.routes.get(path) or Route(b"not found", 404, "text/plain")
-                self.send_response(route.status)
-                self.send_header("Content-Type", route.content_type)
-                self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
-                self.wfile.write(route.body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base_url
+
+    def answer(self, method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
+        route = self.routes.get(path) or self.routes.get(path.split("?", 1)[0]) or Route(b"not found", 404, "text/plain")
+        return route.status, route.content_type, route.body
 
     def serve(self, path: str, body: bytes, status: int = 200, content_type: str = "text/html; charset=utf-8") -> None:
         self.routes[path] = Route(body, status, content_type)
@@ -94,13 +79,8 @@ class LocalSite:
 
 @pytest.fixture
 def local_site() -> Iterator[LocalSite]:
-    site = LocalSite()
-    site.thread.start()
-    try:
+    with LocalSite() as site:
         yield site
-    finally:
-        site.server.shutdown()
-        site.server.server_close()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_newsmd_get_writes_the_same_files_as_parse(local_site: LocalSite, tmp_pa
     assert written == [str(out / "qq" / "20190923000843.md"), str(out / "qq" / "20250214A05WPR00.md")]
     assert (out / "qq" / "20250214A05WPR00.md").read_text() == render_golden(REFERENCE.html.read_bytes())
     assert (out / "qq" / "20190923000843.md").read_text() == CHANNEL.golden.read_text()
-    assert "/a/20250214A05WPR00?from=share" in local_site.hits  # fetched from the mirror, path kept
+    assert "GET /a/20250214A05WPR00?from=share" in local_site.hits  # fetched from the mirror, path kept
     assert result.stderr.strip() == "2 discovered / 2 written / 0 updated / 0 unchanged / 0 skipped / 0 failed"
 
     again = _run(["newsmd", "get", *urls, "-o", str(out), "-s", _mirror(local_site)], cli_env)
@@ -72,7 +72,7 @@ def test_newsmd_get_reports_each_failure_and_exits_non_zero(
     ])
     assert "Traceback" not in result.stderr
     assert sorted(path.name for path in out.rglob("*.md")) == ["20250214A05WPR00.md"]
-    assert "/a.html" not in local_site.hits  # an unsupported site is not even fetched
+    assert "GET /a.html" not in local_site.hits  # an unsupported site is not even fetched
 
 
 def test_scrapy_crawl_url_and_scrapy_list(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
