@@ -84,7 +84,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     """Run one spider to the end, printing each file written and each failure; return counts."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.signals import article_failed, article_written
+    from crawler.signals import article_failed, article_written, crawl_progress
     from crawler.spiders.base import crawl_summary
 
     def on_written(article: Any, result: Any) -> None:
@@ -93,8 +93,12 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     def on_failed(url: str, reason: str, detail: str) -> None:
         _error(f"{url}: {detail} [{reason}]")
 
+    def on_progress(line: str) -> None:
+        print(f"progress: {line}", file=sys.stderr, flush=True)
+
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
+    crawler.signals.connect(on_progress, signal=crawl_progress)
     crawler.signals.connect(on_written, signal=article_written)
     crawler.signals.connect(on_failed, signal=article_failed)
     process.crawl(crawler, **spider_args)

@@ -1,12 +1,15 @@
-"""Downloader middleware serving configured hosts from a local mirror (tests, demo, offline)."""
+"""Downloader middlewares: a local mirror for configured hosts (tests, demo, offline), retry with backoff."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
 _ORIGINAL_URL = "newsmd_original_url"
 
@@ -43,3 +46,43 @@ class MirrorMiddleware:
         if original and response.url == request.url and response.url != original:
             return response.replace(url=original)
         return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry (5xx, 429, timeouts, resets), waiting before each retry.
+
+    The wait doubles from ``RETRY_BACKOFF_BASE`` seconds, capped at ``RETRY_BACKOFF_MAX``; a
+    ``Retry-After`` header in seconds (429, 503) is honoured up to the same cap. Retries are still
+    bounded by ``RETRY_TIMES``.
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def backoff(self, retry: Request, response: Response | None = None) -> float:
+        """Seconds to wait before sending ``retry`` (its ``retry_times`` is already counted)."""
+        delay = self.backoff_base * 2 ** (retry.meta.get("retry_times", 1) - 1)
+        if response is not None:
+            retry_after = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
+            if retry_after.isdigit():
+                delay = max(delay, float(retry_after))
+        return min(delay, self.backoff_max)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._wait(self.backoff(result, response))
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._wait(self.backoff(result))
+        return result
+
+    async def _wait(self, seconds: float) -> None:
+        if seconds > 0:
+            self.crawler.stats.inc_value("newsmd/retry/backoff_seconds", seconds)
+            await asyncio.sleep(seconds)

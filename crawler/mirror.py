@@ -53,12 +53,7 @@ class LocalHTTPServer:
                 self._send(server.answer("POST", self.path, body))
 
             def _send(self, answer: Answer) -> None:
-                status, content_type, body = answer
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                server.send(self, answer)
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -68,6 +63,15 @@ class LocalHTTPServer:
 
     def answer(self, method: str, path: str, body: bytes) -> Answer:
         raise NotImplementedError
+
+    def send(self, handler: http.server.BaseHTTPRequestHandler, answer: Answer) -> None:
+        """Write ``answer`` to the client (subclasses may misbehave here, to test faults)."""
+        status, content_type, body = answer
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
 
     @property
     def base_url(self) -> str:

@@ -5,6 +5,7 @@ from crawler.front_matter import DEFAULT_FRONT_MATTER
 BOT_NAME = "newsmd"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
 
 # Where article files go: <OUTPUT_DIR>/<source>/<ID>.md (a Hugo site's content/ folder works).
 OUTPUT_DIR = "output"
@@ -20,8 +21,16 @@ STATE_FILE = ""
 FORCE_REWRITE = False
 MAX_ARTICLES_PER_RUN = 500
 
+# A progress line (log, and stderr of `newsmd crawl`) every this many seconds; 0 turns it off.
+PROGRESS_INTERVAL = 5.0
+EXTENSIONS = {"crawler.extensions.ProgressLine": 500}
+
 ITEM_PIPELINES = {"pipelines.markdown_writer.MarkdownWriterPipeline": 800}
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.MirrorMiddleware": 950}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.MirrorMiddleware": 950,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
 
 # Polite by default.
 ROBOTSTXT_OBEY = True
@@ -36,5 +45,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 RETRY_TIMES = 3
+# Wait before retry n: RETRY_BACKOFF_BASE * 2**(n-1) seconds (or Retry-After), at most RETRY_BACKOFF_MAX.
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -5,3 +5,6 @@ article_written = object()
 
 article_failed = object()
 """Sent when a page could not become an article: ``url=str, reason=str, detail=str``."""
+
+crawl_progress = object()
+"""Sent every ``PROGRESS_INTERVAL`` seconds during a crawl: ``line=str`` (the counts so far)."""

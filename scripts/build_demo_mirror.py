@@ -24,6 +24,10 @@ CHANNELS = {
     "news_news_tech": [["rain-20260810A0BO7100-excerpt", "omn-video-TWF2021042600346900"]],
 }
 VIDEO_ITEM = {"id": "20260810V0AB1200", "articletype": "4", "title": "视频：演示用的视频条目"}
+# The hot list, built from the documented structure (../shared/reference/tencent-news.md): no saved
+# answer exists. It repeats two finance articles, so a crawl of both start points must dedupe them.
+HOT_LIST = ["rain-20250214A05WPR00", "omn-20201130A0G1JJ00"]
+HOT_HEADER = {"id": "HOT_RANKING_HEADER", "title": "腾讯新闻热点榜", "articletype": "528"}
 
 
 def _page_facts(html: str) -> dict[str, str]:
@@ -61,6 +65,16 @@ def main() -> None:
             target = MIRROR / "web_feed" / "getPCList" / channel / f"{number}.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(answer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    hot_items = [HOT_HEADER]
+    for name in HOT_LIST:
+        facts = _page_facts((FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8"))
+        hot_items.append({"id": facts["id"], "title": facts["title"], "url": f"https://view.inews.qq.com/a/{facts['id']}",
+                          "time": facts["pubtime"], "articletype": "0"})
+    hot_items.append({**VIDEO_ITEM, "url": f"https://view.inews.qq.com/a/{VIDEO_ITEM['id']}", "time": "2026-08-10 09:00:00"})
+    hot = MIRROR / "gw" / "event" / "hot_ranking_list.json"
+    hot.parent.mkdir(parents=True)
+    hot.write_text(json.dumps({"ret": 0, "idlist": [{"newslist": hot_items}]}, ensure_ascii=False, indent=1) + "\n",
+                   encoding="utf-8")
     print(f"built {MIRROR}")
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, page
-from crawler.mirror import MirrorServer
+from crawler.mirror import Answer, MirrorServer
 from crawler.sources.qq_feed import parse_channel_feed
 
 SNAPSHOT = ROOT / "demo" / "mirror"
@@ -148,3 +150,110 @@ def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
     final = {path.name: path.read_bytes() for path in resumed.glob("qq/*")}
     assert final == {path.name: path.read_bytes() for path in reference.glob("qq/*")}
     assert not list(resumed.glob("qq/.*"))  # no temp file left behind
+
+
+class FaultyMirror(MirrorServer):
+    """The snapshot, with scripted faults per article ID, one per request, then normal answers.
+
+    Faults: ``500``, ``429`` (with ``Retry-After: 1``), ``slow`` (answers after 3 s), ``truncate``
+    (announces the full length, sends half, closes).
+    """
+
+    def __init__(self, root: Path, faults: dict[str, list[str]]) -> None:
+        super().__init__(root)
+        self.faults = faults
+
+    def send(self, handler: http.server.BaseHTTPRequestHandler, answer: Answer) -> None:
+        article_id = handler.path.rstrip("/").rsplit("/", 1)[-1]
+        pending = self.faults.get(article_id) if handler.command == "GET" else None
+        fault = pending.pop(0) if pending else None
+        status, content_type, body = answer
+        if fault in ("500", "429"):
+            handler.send_response(int(fault))
+            if fault == "429":
+                handler.send_header("Retry-After", "1")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        if fault == "slow":
+            time.sleep(3)
+        if fault == "truncate":
+            handler.send_response(status)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body[: len(body) // 2])
+            handler.wfile.flush()
+            handler.close_connection = True
+            return
+        try:
+            super().send(handler, answer)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting, as it should
+
+
+def test_server_faults_are_retried_with_backoff_then_counted(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    faults = {
+        "20250214A05WPR00": ["500"],
+        "20190907A081B000": ["500"] * 10,
+        "20201130A0G1JJ00": ["slow"],
+        "20260810A0BO7100": ["truncate"] * 10,
+        "TWF2021042600346900": ["429"],
+    }
+    out = tmp_path / "content"
+    with FaultyMirror(snapshot, faults) as mirror:
+        result = _crawl(mirror, out, cli_env, "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.2",
+                        "-s", "RETRY_BACKOFF_MAX=1", "-s", "DOWNLOAD_TIMEOUT=1", "-s", "PROGRESS_INTERVAL=0.5")
+    assert result.returncode == 1
+    assert _summary(result) == "5 discovered / 3 written / 0 updated / 0 unchanged / 2 skipped / 2 failed"
+    fetches = _article_fetches(mirror)
+    assert fetches.count("GET /rain/a/20190907A081B000") == 3  # bounded: the first try and 2 retries
+    assert fetches.count("GET /rain/a/20260810A0BO7100") == 3
+    for recovered in ("20250214A05WPR00", "20201130A0G1JJ00", "TWF2021042600346900"):
+        assert fetches.count(f"GET /rain/a/{recovered}") == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
+    assert any("20190907A081B000" in line and line.endswith("HTTP 500 [http_error]") for line in errors)
+    assert any("20260810A0BO7100" in line and line.endswith("[download_error]") for line in errors)
+    assert sorted(path.stem for path in (out / "qq").iterdir()) == ["20201130A0G1JJ00", "20250214A05WPR00", "TWF2021042600346900"]
+    for article_id in ("20201130A0G1JJ00", "20250214A05WPR00", "TWF2021042600346900"):
+        got = _LINE_END_SPACE.sub("", (out / "qq" / f"{article_id}.md").read_text(encoding="utf-8"))
+        assert got == _LINE_END_SPACE.sub("", page(ARTICLES[article_id]).golden.read_text(encoding="utf-8"))
+    progress = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    assert progress, "a run of several seconds printed no progress line"
+    assert re.fullmatch(r"progress: \d+ discovered / .* failed \(\d+ pages fetched, \d+s\)", progress[-1])
+
+
+def test_the_hot_list_is_another_start_point_deduplicated_with_the_channels(
+    snapshot: Path, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        first = subprocess.run(
+            ["newsmd", "crawl", "qq", "--channels", "tech", "--hot", "-o", str(out),
+             "-s", "MIRROR=" + json.dumps(mirror.mirror_setting())],
+            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+        assert first.returncode == 0, first.stderr
+        assert _summary(first) == "4 discovered / 4 written / 0 updated / 0 unchanged / 2 skipped / 0 failed"
+        assert "GET /gw/event/hot_ranking_list?page_size=50" in mirror.hits
+        mirror.hits.clear()
+        second = _crawl(mirror, out, cli_env, "--hot")
+    assert second.returncode == 0, second.stderr
+    assert _summary(second) == "5 discovered / 1 written / 0 updated / 4 unchanged / 3 skipped / 0 failed"
+    assert _article_fetches(mirror) == ["GET /rain/a/20190907A081B000"]
+
+
+def test_scrapy_crawl_exits_non_zero_when_an_article_failed(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    missing = snapshot / "rain" / "a" / "20190907A081B000.html"
+    saved = missing.read_bytes()
+    missing.unlink()
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        command = ["scrapy", "crawl", "qq", "-a", "channels=finance,tech", "-a", "pages=3", "-s", f"OUTPUT_DIR={out}",
+                   "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()), "-s", "LOG_LEVEL=WARNING"]
+        failed = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+        missing.write_bytes(saved)
+        healed = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+    assert failed.returncode == 1, failed.stderr
+    assert "summary: 5 discovered / 4 written / 0 updated / 0 unchanged / 2 skipped / 1 failed" in failed.stderr
+    assert healed.returncode == 0, healed.stderr
+    assert "summary: 5 discovered / 1 written / 0 updated / 4 unchanged / 2 skipped / 0 failed" in healed.stderr

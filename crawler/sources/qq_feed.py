@@ -34,6 +34,16 @@ class FeedEntry:
         """What changes when the article changes: the feed's update time, else its title."""
         return "|".join((self.update_time, self.publish_time, self.title))
 
+    def unchanged_since(self, known_version: str) -> bool:
+        """Whether an article recorded at ``known_version`` needs no fetch for this entry.
+
+        The hot list gives no update time, so it cannot tell a changed article: a known one is
+        left to the channel feeds. Likewise an article first recorded from the hot list is taken
+        as current the first time a channel feed lists it (that version is then recorded).
+        """
+        recorded_without_update_time = known_version.startswith("|")
+        return not self.update_time or recorded_without_update_time or known_version == self.version
+
 
 class FeedError(ValueError):
     """A feed answer that is not the JSON Tencent serves."""

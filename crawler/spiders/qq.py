@@ -122,9 +122,11 @@ class QQSpider(ArticleSpider):
             self.scheduled.add(entry.article_id)
             stats.inc_value("newsmd/discovered")
             known = state.get(SOURCE, entry.article_id)
-            if known and known.feed_version == entry.version and not self.force:
+            if known and entry.unchanged_since(known.feed_version) and not self.force:
                 stats.inc_value("newsmd/unchanged")
                 stats.inc_value("newsmd/unchanged/not_fetched")
+                if entry.update_time and known.feed_version != entry.version:
+                    state.record(SOURCE, entry.article_id, entry.version, known.content_hash, known.path)
                 continue
             if limit and stats.get_value("newsmd/scheduled", 0) >= limit:
                 stats.inc_value("newsmd/skipped")
