@@ -30,16 +30,38 @@ HOT_LIST = ["rain-20250214A05WPR00", "omn-20201130A0G1JJ00"]
 HOT_HEADER = {"id": "HOT_RANKING_HEADER", "title": "腾讯新闻热点榜", "articletype": "528"}
 
 
-def _page_facts(html: str) -> dict[str, str]:
+def page_facts(html: str) -> dict[str, str]:
+    """ID, title and publication time from a saved page's ``window.DATA``."""
     data = re.search(r"window\.DATA\s*=\s*", html)
     facts, _ = json.JSONDecoder().raw_decode(html, data.end())
     return {"id": facts.get("cms_id") or facts["article_id"], "title": facts["title"], "pubtime": facts["pubtime"]}
 
 
-def main() -> None:
+def real_feed_templates() -> tuple[dict, dict]:
+    """The real feed answer's block and its first item, the shapes every built answer copies."""
     real = json.loads((FIXTURES / "not-articles" / "qq-feed-news_news_fx-excerpt.json").read_text(encoding="utf-8"))
-    block_template = real["data"][0]
-    item_template = block_template["sub_item"][0]
+    return real["data"][0], real["data"][0]["sub_item"][0]
+
+
+def feed_item(template: dict, article_id: str, title: str, pubtime: str) -> dict:
+    """A feed item with the real item's keys, pointing at ``article_id``."""
+    item = copy.deepcopy(template)
+    url = f"https://view.inews.qq.com/a/{article_id}"
+    item.update(id=article_id, title=title, publish_time=pubtime, update_time=pubtime)
+    item["link_info"] = {key: url for key in item["link_info"]}
+    return item
+
+
+def write_feed_page(root: Path, channel: str, number: int, items: list[dict], block_template: dict) -> None:
+    """``root/web_feed/getPCList/<channel>/<number>.json``: one real-shaped block holding ``items``."""
+    answer = {"code": 0, "data": [{**copy.deepcopy(block_template), "sub_item": items}]}
+    target = root / "web_feed" / "getPCList" / channel / f"{number}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(answer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    block_template, item_template = real_feed_templates()
     pages = {entry["file"].removesuffix(".html"): entry for entry in
              tomllib.loads((FIXTURES / "qq" / "MANIFEST.toml").read_text(encoding="utf-8"))["page"]}
     if MIRROR.exists():
@@ -50,24 +72,16 @@ def main() -> None:
             items = []
             for name in names:
                 html = (FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8")
-                facts = _page_facts(html)
+                facts = page_facts(html)
                 link = MIRROR / "rain" / "a" / f"{facts['id']}.html"
                 link.symlink_to(os.path.relpath(FIXTURES / "qq" / pages[name]["file"], link.parent))
-                item = copy.deepcopy(item_template)
-                url = f"https://view.inews.qq.com/a/{facts['id']}"
-                item.update(id=facts["id"], title=facts["title"], publish_time=facts["pubtime"], update_time=facts["pubtime"])
-                item["link_info"] = {key: url for key in item["link_info"]}
-                items.append(item)
+                items.append(feed_item(item_template, facts["id"], facts["title"], facts["pubtime"]))
             if number == 0:
                 items.append({**copy.deepcopy(item_template), **VIDEO_ITEM})
-            block = {**copy.deepcopy(block_template), "sub_item": items}
-            answer = {"code": 0, "data": [block]}
-            target = MIRROR / "web_feed" / "getPCList" / channel / f"{number}.json"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(answer, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            write_feed_page(MIRROR, channel, number, items, block_template)
     hot_items = [HOT_HEADER]
     for name in HOT_LIST:
-        facts = _page_facts((FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8"))
+        facts = page_facts((FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8"))
         hot_items.append({"id": facts["id"], "title": facts["title"], "url": f"https://view.inews.qq.com/a/{facts['id']}",
                           "time": facts["pubtime"], "articletype": "0"})
     hot_items.append({**VIDEO_ITEM, "url": f"https://view.inews.qq.com/a/{VIDEO_ITEM['id']}", "time": "2026-08-10 09:00:00"})
