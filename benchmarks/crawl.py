@@ -93,8 +93,8 @@ def _child(args: argparse.Namespace) -> None:
     done = stats.get_value("bench/article_pages", 0) if args.spider == "fetch" else (
         stats.get_value("newsmd/written", 0) + stats.get_value("newsmd/failed", 0))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"elapsed": elapsed, "articles": done, "peak_mb": peak_mb,
-                      "failed": stats.get_value("newsmd/failed", 0)}))
+    reasons = {key.rsplit("/", 1)[-1]: value for key, value in stats.get_stats().items() if key.startswith("newsmd/failed/")}
+    print(json.dumps({"elapsed": elapsed, "articles": done, "peak_mb": peak_mb, "failed": reasons}))
 
 
 def _run(spider: str, mirror: dict[str, str], pages: int, out: Path) -> dict[str, float]:
@@ -130,7 +130,7 @@ def main() -> None:
                     figures = _run(spider, mirror.mirror_setting(), pages, Path(temp) / f"out-{spider}")
                     rates[spider] = figures["articles"] / figures["elapsed"]
                     print(f"{size:>8}  {label:<22} {figures['elapsed']:>8.1f} {rates[spider]:>8.0f} "
-                          f"{figures['peak_mb']:>12.0f}" + (f"  ({figures['failed']} failed)" if figures["failed"] else ""))
+                          f"{figures['peak_mb']:>12.0f}" + (f"  (failed: {figures['failed']})" if figures["failed"] else ""))
                 written = len(list((Path(temp) / "out-parse" / "qq").glob("*.md")))
                 print(f"{size:>8}  parse/fetch-only ratio: {rates['parse'] / rates['fetch']:.2f}; files written: {written}")
 

@@ -24,16 +24,29 @@ from crawler.errors import ExtractionError
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _settings(overrides: Sequence[str]) -> Any:
+def _settings(args: argparse.Namespace) -> Any:
+    """Project settings, then ``newsmd.toml`` (``--config``), then ``-s`` overrides."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.utils.project import get_project_settings
 
+    from crawler.config import ConfigError, apply_config
+
     settings = get_project_settings()
-    for override in overrides:
+    for override in args.set:
         name, separator, value = override.partition("=")
         if not separator or not name.strip():
             raise SystemExit(f"newsmd: error: -s expects NAME=VALUE, got {override!r}")
         settings.set(name.strip(), value, priority="cmdline")
+    if args.config:
+        settings.set("NEWSMD_CONFIG", args.config, priority="cmdline")
+    if args.layout:
+        settings.set("LAYOUT", args.layout, priority="cmdline")
+    if getattr(args, "images", None):
+        settings.set("IMAGES", args.images, priority="cmdline")
+    try:
+        apply_config(settings)
+    except ConfigError as error:
+        raise SystemExit(f"newsmd: error: {error}") from None
     return settings
 
 
@@ -43,8 +56,7 @@ def _error(message: str) -> None:
 
 def _parse_command(args: argparse.Namespace) -> int:
     from crawler.extract import extract
-    from crawler.front_matter import render
-    from pipelines.markdown_writer import write_article
+    from pipelines.markdown_writer import OutputOptions, write_article
 
     page = Path(args.page)
     try:
@@ -52,18 +64,18 @@ def _parse_command(args: argparse.Namespace) -> int:
     except OSError as error:
         _error(f"cannot read {page}: {error.strerror or error}")
         return EXIT_USAGE
-    settings = _settings(args.set)
-    defaults = settings.getdict("FRONT_MATTER_DEFAULTS") or None
+    settings = _settings(args)
+    options = OutputOptions.from_settings(settings, args.output)
     try:
         article = extract(args.url, body)
     except ExtractionError as error:
         _error(str(error))
         return EXIT_FAILED
     if args.output is None:
-        sys.stdout.write(render(article, defaults))
+        sys.stdout.write(options.render(article))
         return EXIT_OK
     try:
-        result = write_article(article, Path(args.output), defaults)
+        result = write_article(article, options)
     except (OSError, ValueError) as error:
         _error(f"{args.url}: could not write the article: {error}")
         return EXIT_FAILED
@@ -73,8 +85,9 @@ def _parse_command(args: argparse.Namespace) -> int:
 
 def _crawl_settings(args: argparse.Namespace) -> Any:
     """Settings for a crawl command: ``-s`` overrides, the output root, a quiet log unless ``-v``."""
-    settings = _settings(args.set)
-    settings.set("OUTPUT_DIR", args.output, priority="cmdline")
+    settings = _settings(args)
+    if args.output is not None:
+        settings.set("OUTPUT_DIR", args.output, priority="cmdline")
     if not any(item.startswith("LOG_LEVEL=") for item in args.set):
         settings.set("LOG_LEVEL", "INFO" if args.verbose else "ERROR", priority="cmdline")
     return settings
@@ -84,7 +97,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     """Run one spider to the end, printing each file written and each failure; return counts."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.signals import article_failed, article_written, crawl_progress
+    from crawler.signals import article_failed, article_written, crawl_progress, image_failed
     from crawler.spiders.base import crawl_summary
 
     def on_written(article: Any, result: Any) -> None:
@@ -93,12 +106,16 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     def on_failed(url: str, reason: str, detail: str) -> None:
         _error(f"{url}: {detail} [{reason}]")
 
+    def on_image_failed(url: str, image_url: str, detail: str) -> None:
+        print(f"newsmd: warning: {url}: {detail} [image_failed]", file=sys.stderr, flush=True)
+
     def on_progress(line: str) -> None:
         print(f"progress: {line}", file=sys.stderr, flush=True)
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
     crawler.signals.connect(on_progress, signal=crawl_progress)
+    crawler.signals.connect(on_image_failed, signal=image_failed)
     crawler.signals.connect(on_written, signal=article_written)
     crawler.signals.connect(on_failed, signal=article_failed)
     process.crawl(crawler, **spider_args)
@@ -152,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     get = commands.add_parser("get", help="fetch article URLs and write them")
     get.add_argument("urls", nargs="+", metavar="URL")
-    get.add_argument("-o", "--output", default="output", help="output root (default: output)")
+    get.add_argument("-o", "--output", help="output root (default: OUTPUT_DIR, output/)")
     get.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     get.set_defaults(handler=_get_command)
 
@@ -164,10 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--force", action="store_true", help="fetch and rewrite every article")
     crawl.add_argument("--resume", metavar="DIR", help="job folder: a killed crawl started again resumes")
     crawl.add_argument("--mirror", metavar="DIR", help="crawl a local snapshot folder instead of the site")
-    crawl.add_argument("-o", "--output", default="output", help="output root (default: output)")
+    crawl.add_argument("-o", "--output", help="output root, e.g. SITE/content/posts (default: OUTPUT_DIR, output/)")
     crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     crawl.set_defaults(handler=_crawl_command)
 
+    for command in (parse, get, crawl):
+        command.add_argument("--config", metavar="FILE", help="newsmd.toml to use (default: ./newsmd.toml if present)")
+        command.add_argument("--layout", choices=["flat", "bundle"], help="qq/<ID>.md or qq/<ID>/index.md")
+    for command in (get, crawl):
+        command.add_argument("--images", choices=["remote", "download"],
+                             help="keep remote image URLs, or download images into each page bundle")
     for command in (parse, get, crawl):
         command.add_argument(
             "-s", "--set", action="append", default=[], metavar="NAME=VALUE",

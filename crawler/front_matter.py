@@ -71,9 +71,13 @@ class MainroadYAMLHandler(frontmatter.YAMLHandler):
 
 
 def front_matter_fields(
-    article: Article, defaults: Mapping[str, Any] | None = None
+    article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The front matter of ``article`` as an ordered dict (reference order, extra keys last)."""
+    """The front matter of ``article`` as an ordered dict (reference order, extra keys last).
+
+    ``defaults`` replaces the constant fields; ``overrides`` (a source's configured values) wins
+    over everything.
+    """
     constants = dict(DEFAULT_FRONT_MATTER if defaults is None else defaults)
     derived = {
         "title": article.title,
@@ -85,19 +89,22 @@ def front_matter_fields(
         "tags": [article.source],
         "thumbnail": article.thumbnail,
     }
-    merged = {**constants, **derived}
+    merged = {**constants, **derived, **(overrides or {})}
     ordered = {key: merged[key] for key in FIELD_ORDER if key in merged}
     ordered.update((key, value) for key, value in merged.items() if key not in ordered)
     return ordered
 
 
-def render(article: Article, defaults: Mapping[str, Any] | None = None) -> str:
+def render(
+    article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+) -> str:
     """Return the complete Markdown file for ``article``, ending in a single newline.
 
-    ``defaults`` replaces ``DEFAULT_FRONT_MATTER`` (the constant Mainroad fields).
+    ``defaults`` replaces ``DEFAULT_FRONT_MATTER`` (the constant Mainroad fields); ``overrides``
+    (per-source values from ``newsmd.toml``) replaces any field.
     """
     source_link = f"[{article.source}]({markdown_safe_url(article.canonical_url)})"
     content = f"{article.body_markdown}\n\n{source_link}" if article.body_markdown else source_link
     post = frontmatter.Post(content)
-    post.metadata.update(front_matter_fields(article, defaults))
+    post.metadata.update(front_matter_fields(article, defaults, overrides))
     return frontmatter.dumps(post, handler=MainroadYAMLHandler()) + "\n"

@@ -26,6 +26,10 @@ _NAME = re.compile(r"^[A-Za-z0-9_]+$")
 EMPTY_FEED = b'{"code": 0, "data": []}'
 
 
+class _ThreadingServer(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 refuses connections under a concurrent crawl
+
+
 Answer = tuple[int, str, bytes]
 """An HTTP answer: status, Content-Type, body."""
 
@@ -33,7 +37,8 @@ Answer = tuple[int, str, bytes]
 class LocalHTTPServer:
     """A threaded HTTP server on 127.0.0.1 (``port`` 0 picks a free one), used as a context manager.
 
-    Subclasses implement ``answer(method, path, body)``; every request is logged in ``hits`` as
+    Subclasses implement ``answer(method, path, body, headers)`` (an empty Content-Type sends
+    none); every request is logged in ``hits`` as
     ``"GET /path?query"`` or ``"POST /path <body>"``.
     """
 
@@ -44,13 +49,13 @@ class LocalHTTPServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 server.hits.append(f"GET {self.path}")
-                self._send(server.answer("GET", self.path, b""))
+                self._send(server.answer("GET", self.path, b"", dict(self.headers)))
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(min(length, 1 << 20))
                 server.hits.append(f"POST {self.path} {body.decode('utf-8', 'replace')}")
-                self._send(server.answer("POST", self.path, body))
+                self._send(server.answer("POST", self.path, body, dict(self.headers)))
 
             def _send(self, answer: Answer) -> None:
                 server.send(self, answer)
@@ -58,17 +63,18 @@ class LocalHTTPServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = _ThreadingServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def answer(self, method: str, path: str, body: bytes) -> Answer:
+    def answer(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Answer:
         raise NotImplementedError
 
     def send(self, handler: http.server.BaseHTTPRequestHandler, answer: Answer) -> None:
         """Write ``answer`` to the client (subclasses may misbehave here, to test faults)."""
         status, content_type, body = answer
         handler.send_response(status)
-        handler.send_header("Content-Type", content_type)
+        if content_type:
+            handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
@@ -98,7 +104,7 @@ class MirrorServer(LocalHTTPServer):
         self.root = Path(root)
         self.article_delay = article_delay
 
-    def answer(self, method: str, path: str, body: bytes) -> Answer:
+    def answer(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Answer:
         path = path.split("?", 1)[0]
         return self.answer_post(path, body) if method == "POST" else self.answer_get(path)
 

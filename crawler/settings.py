@@ -12,6 +12,20 @@ OUTPUT_DIR = "output"
 # The constant Mainroad front-matter fields (menu, lead, comments, authorbox, pager, toc,
 # mathjax, sidebar, widgets). A dict, or a JSON object string on the command line.
 FRONT_MATTER_DEFAULTS = dict(DEFAULT_FRONT_MATTER)
+# File layout: "flat" (<source>/<ID>.md) or "bundle" (<source>/<ID>/index.md); per source too.
+LAYOUT = "flat"
+SOURCE_LAYOUT: dict[str, str] = {}
+# Front-matter values per source that override everything else, e.g. {"qq": {"categories": ["腾讯"]}}.
+SOURCE_FRONT_MATTER: dict[str, dict] = {}
+# Images: "remote" keeps the source's URLs; "download" stores them in each article's page bundle.
+IMAGES = "remote"
+# Site-root path of OUTPUT_DIR in the built site (for the thumbnail); empty: guessed from a
+# "content" folder in OUTPUT_DIR ("site/content/posts" -> "/posts/"), else "/".
+CONTENT_URL_PATH = ""
+# newsmd.toml overrides these settings (see crawler/config.py); empty: ./newsmd.toml if present.
+NEWSMD_CONFIG = ""
+ADDONS = {"crawler.config.ConfigAddon": 0}
+
 # Host -> base URL of a local mirror, e.g. {"news.qq.com": "http://127.0.0.1:8123"}: requests
 # for those hosts are fetched from the mirror while pages keep their real URL.
 MIRROR: dict[str, str] = {}
@@ -25,7 +39,10 @@ MAX_ARTICLES_PER_RUN = 500
 PROGRESS_INTERVAL = 5.0
 EXTENSIONS = {"crawler.extensions.ProgressLine": 500}
 
-ITEM_PIPELINES = {"pipelines.markdown_writer.MarkdownWriterPipeline": 800}
+ITEM_PIPELINES = {
+    "pipelines.images.ArticleImagesPipeline": 700,
+    "pipelines.markdown_writer.MarkdownWriterPipeline": 800,
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.MirrorMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

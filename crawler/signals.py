@@ -8,3 +8,6 @@ article_failed = object()
 
 crawl_progress = object()
 """Sent every ``PROGRESS_INTERVAL`` seconds during a crawl: ``line=str`` (the counts so far)."""
+
+image_failed = object()
+"""Sent when an image could not be downloaded (it keeps its remote URL): ``url=str, image_url=str, detail=str``."""

@@ -1,7 +1,8 @@
 """Incremental-crawl state: one SQLite row per article ID, kept beside the output.
 
 A row holds the feed version last seen (to skip fetching an unchanged article) and the hash of
-the file last written (to tell an updated article from an unchanged one).
+the file last written (to tell an updated article from an unchanged one). Downloaded images are
+recorded per article (URL -> file in the bundle) so a re-run does not fetch them again.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class ArticleState:
             " content_hash TEXT NOT NULL, path TEXT NOT NULL, updated_at TEXT NOT NULL,"
             " PRIMARY KEY (source, article_id))"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS images ("
+            " source TEXT NOT NULL, article_id TEXT NOT NULL, url TEXT NOT NULL, file TEXT NOT NULL,"
+            " PRIMARY KEY (source, article_id, url))"
+        )
         self._db.commit()
 
     def get(self, source: str, article_id: str) -> ArticleRecord | None:
@@ -61,6 +67,21 @@ class ArticleState:
                 " ON CONFLICT (source, article_id) DO UPDATE SET feed_version=excluded.feed_version,"
                 " content_hash=excluded.content_hash, path=excluded.path, updated_at=excluded.updated_at",
                 (source, article_id, feed_version, file_hash, path),
+            )
+
+    def image_file(self, source: str, article_id: str, url: str) -> str | None:
+        """The stored file name of an image already downloaded for an article, if any."""
+        row = self._db.execute(
+            "SELECT file FROM images WHERE source=? AND article_id=? AND url=?", (source, article_id, url)
+        ).fetchone()
+        return row[0] if row else None
+
+    def record_image(self, source: str, article_id: str, url: str, file: str) -> None:
+        """Remember that ``url`` is stored as ``file`` in the article's bundle."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO images VALUES (?, ?, ?, ?) ON CONFLICT (source, article_id, url) DO UPDATE SET file=excluded.file",
+                (source, article_id, url, file),
             )
 
     def close(self) -> None:

@@ -1,9 +1,10 @@
-"""The pipeline that renders each Article and writes it as ``<OUTPUT_DIR>/<source>/<ID>.md``."""
+"""The pipeline that renders each Article and writes it as ``<OUTPUT_DIR>/<source>/<ID>.md`` (or a bundle)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +16,50 @@ from pipelines.storage import WriteResult, article_path, write_atomic
 logger = logging.getLogger(__name__)
 
 
-def write_article(
-    article: Article, root: Path, defaults: Mapping[str, Any] | None = None, force: bool = False
-) -> WriteResult:
-    """Render ``article`` and write it atomically below ``root``; shared by CLI and pipeline."""
-    path = article_path(root, article.source, article.article_id)
-    return write_atomic(path, render(article, defaults), force=force)
+@dataclass(frozen=True)
+class OutputOptions:
+    """Where and how articles are written: root, layout per source, front-matter values."""
+
+    root: Path
+    defaults: Mapping[str, Any] | None = None
+    source_front_matter: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    layout: str = "flat"
+    source_layout: Mapping[str, str] = field(default_factory=dict)
+    force: bool = False
+    images: str = "remote"
+
+    @classmethod
+    def from_settings(cls, settings: Any, root: str | Path | None = None) -> OutputOptions:
+        """Options from Scrapy settings (``OUTPUT_DIR`` unless ``root`` is given)."""
+        return cls(
+            root=Path(root if root is not None else settings.get("OUTPUT_DIR", "output")),
+            defaults=settings.getdict("FRONT_MATTER_DEFAULTS") or None,
+            source_front_matter=settings.getdict("SOURCE_FRONT_MATTER"),
+            layout=settings.get("LAYOUT", "flat"),
+            source_layout=settings.getdict("SOURCE_LAYOUT"),
+            force=settings.getbool("FORCE_REWRITE"),
+            images=settings.get("IMAGES", "remote"),
+        )
+
+    def layout_for(self, source: str) -> str:
+        """A source's layout; downloaded images live in page bundles, so they imply ``bundle``."""
+        return "bundle" if self.images == "download" else self.source_layout.get(source, self.layout)
+
+    def path_for(self, article: Article) -> Path:
+        """The file of ``article`` inside the root (validated)."""
+        return article_path(self.root, article.source, article.article_id, self.layout_for(article.source))
+
+    def render(self, article: Article) -> str:
+        return render(article, self.defaults, self.source_front_matter.get(article.source))
+
+
+def write_article(article: Article, options: OutputOptions) -> WriteResult:
+    """Render ``article`` and write it atomically below the root; shared by CLI and pipeline."""
+    return write_atomic(options.path_for(article), options.render(article), force=options.force)
 
 
 class MarkdownWriterPipeline:
-    """Write every scraped ``Article`` (``OUTPUT_DIR``, ``FRONT_MATTER_DEFAULTS``, ``FORCE_REWRITE``).
+    """Write every scraped ``Article`` (settings: see ``OutputOptions.from_settings``).
 
     Counts ``newsmd/written``, ``newsmd/updated``, ``newsmd/unchanged`` and
     ``newsmd/failed/write`` in the crawl stats; a failed write is logged and the crawl goes on.
@@ -32,9 +67,7 @@ class MarkdownWriterPipeline:
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.root = Path(crawler.settings.get("OUTPUT_DIR", "output"))
-        self.defaults = crawler.settings.getdict("FRONT_MATTER_DEFAULTS") or None
-        self.force = crawler.settings.getbool("FORCE_REWRITE")
+        self.options = OutputOptions.from_settings(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> MarkdownWriterPipeline:
@@ -45,7 +78,7 @@ class MarkdownWriterPipeline:
             return item
         stats = self.crawler.stats
         try:
-            result = write_article(item, self.root, self.defaults, self.force)
+            result = write_article(item, self.options)
         except (OSError, ValueError) as error:
             stats.inc_value("newsmd/failed")
             stats.inc_value("newsmd/failed/write")

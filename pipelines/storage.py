@@ -24,13 +24,21 @@ def safe_name(value: str) -> str:
     return value
 
 
-def article_path(root: Path, source: str, article_id: str) -> Path:
-    """``root/<source>/<article_id>.md``, refusing anything that would leave ``root``."""
+LAYOUTS = ("flat", "bundle")
+
+
+def article_path(root: Path, source: str, article_id: str, layout: str = "flat") -> Path:
+    """``root/<source>/<article_id>.md`` (``flat``) or ``root/<source>/<article_id>/index.md``
+    (``bundle``, a Hugo page bundle), refusing anything that would leave ``root``."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r} (choose {' or '.join(LAYOUTS)})")
     root = Path(root)
-    path = root / safe_name(source) / f"{safe_name(article_id)}.md"
+    folder = root / safe_name(source)
+    if layout == "bundle":
+        folder = folder / safe_name(article_id)
+    path = folder / ("index.md" if layout == "bundle" else f"{safe_name(article_id)}.md")
     resolved_root = root.resolve()
-    resolved_parent = path.parent.resolve()
-    if resolved_parent != resolved_root / source:
+    if path.parent.resolve() != resolved_root / path.parent.relative_to(root):
         raise UnsafePathError(f"{path.parent} resolves outside the output root {resolved_root}")
     if path.is_symlink():
         raise UnsafePathError(f"{path} is a symbolic link")

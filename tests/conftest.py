@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,11 +52,14 @@ def page(name: str) -> SavedPage:
 
 @dataclass
 class Route:
-    """What the local server answers for one path."""
+    """What the local server answers for one path (``referer``: answer 403 unless it is sent;
+    ``delay``: seconds to wait first)."""
 
     body: bytes
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
+    referer: str | None = None
+    delay: float = 0.0
 
 
 class LocalSite(LocalHTTPServer):
@@ -69,12 +73,16 @@ class LocalSite(LocalHTTPServer):
     def base(self) -> str:
         return self.base_url
 
-    def answer(self, method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
+    def answer(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
         route = self.routes.get(path) or self.routes.get(path.split("?", 1)[0]) or Route(b"not found", 404, "text/plain")
+        time.sleep(route.delay)
+        if route.referer is not None and headers.get("Referer") != route.referer:
+            return 403, "text/plain", b"hot-linking refused"
         return route.status, route.content_type, route.body
 
-    def serve(self, path: str, body: bytes, status: int = 200, content_type: str = "text/html; charset=utf-8") -> None:
-        self.routes[path] = Route(body, status, content_type)
+    def serve(self, path: str, body: bytes, status: int = 200, content_type: str = "text/html; charset=utf-8",
+              referer: str | None = None, delay: float = 0.0) -> None:
+        self.routes[path] = Route(body, status, content_type, referer, delay)
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""``newsmd.toml``: per-site configuration that overrides ``crawler/settings.py``.
+
+::
+
+    output = "site/content/posts"      # OUTPUT_DIR
+    layout = "bundle"                  # LAYOUT: "flat" (qq/<ID>.md) or "bundle" (qq/<ID>/index.md)
+    images = "download"                # IMAGES: "remote" or "download" (stored in each bundle)
+
+    [front_matter]                     # FRONT_MATTER_DEFAULTS: constant fields of every article
+    sidebar = "left"
+
+    [sources.qq]                       # one source: its layout, and front-matter values that
+    layout = "flat"                    # override everything else (categories, tags, lang, ...)
+    categories = ["腾讯新闻"]
+
+The file is ``NEWSMD_CONFIG`` (``newsmd --config FILE``), else ``newsmd.toml`` in the working folder
+when there is one. ``-s NAME=VALUE`` on the command line still wins.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from scrapy.settings import BaseSettings
+
+DEFAULT_CONFIG = "newsmd.toml"
+_CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download")}
+_TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES"}
+
+
+class ConfigError(ValueError):
+    """``newsmd.toml`` cannot be read or has a value newsmd does not understand."""
+
+
+def _choice(where: str, key: str, value: Any) -> str:
+    if value not in _CHOICES[key]:
+        raise ConfigError(f"{where}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
+    return str(value)
+
+
+def config_settings(path: str | Path) -> dict[str, Any]:
+    """The Scrapy settings a config file sets (raises ``ConfigError``)."""
+    try:
+        config = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    unknown = set(config) - {*_TOP_LEVEL, "front_matter", "sources"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    settings: dict[str, Any] = {}
+    for key, name in _TOP_LEVEL.items():
+        if key in config:
+            settings[name] = _choice(str(path), key, config[key]) if key in _CHOICES else str(config[key])
+    if "front_matter" in config:
+        if not isinstance(config["front_matter"], dict):
+            raise ConfigError(f"{path}: [front_matter] must be a table")
+        settings["FRONT_MATTER_DEFAULTS"] = config["front_matter"]
+    sources = config.get("sources", {})
+    if not isinstance(sources, dict) or not all(isinstance(table, dict) for table in sources.values()):
+        raise ConfigError(f"{path}: [sources.<name>] must be tables")
+    layouts = {name: _choice(f"{path} [sources.{name}]", "layout", table["layout"])
+               for name, table in sources.items() if "layout" in table}
+    front_matter = {name: {key: value for key, value in table.items() if key != "layout"} for name, table in sources.items()}
+    if layouts:
+        settings["SOURCE_LAYOUT"] = layouts
+    if any(front_matter.values()):
+        settings["SOURCE_FRONT_MATTER"] = {name: values for name, values in front_matter.items() if values}
+    return settings
+
+
+def apply_config(settings: BaseSettings) -> None:
+    """Apply ``NEWSMD_CONFIG`` (or ``./newsmd.toml`` if present) over the project settings."""
+    path = settings.get("NEWSMD_CONFIG") or os.environ.get("NEWSMD_CONFIG") or ""
+    if not path:
+        if not Path(DEFAULT_CONFIG).is_file():
+            return
+        path = DEFAULT_CONFIG
+    for name, value in config_settings(path).items():
+        settings.set(name, value, priority="project")
+
+
+class ConfigAddon:
+    """Scrapy add-on applying ``newsmd.toml``, so ``scrapy crawl`` reads it as ``newsmd`` does."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        apply_config(settings)
