@@ -1,0 +1,72 @@
+"""``newsmd.toml``: front-matter defaults, per-source values and layout; bad files give one clear error."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from conftest import ROOT, page
+from crawler.config import ConfigError, config_settings
+
+REFERENCE = page("rain-20250214A05WPR00")
+CONFIG = """
+layout = "flat"
+
+[front_matter]
+sidebar = "left"
+widgets = ["recent"]
+comments = false
+
+[sources.qq]
+layout = "bundle"
+categories = ["腾讯新闻"]
+tags = ["财经", "qq"]
+"""
+
+
+def _parse(config: Path, out: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["newsmd", "parse", str(REFERENCE.html), "--url", REFERENCE.url, "-o", str(out),
+                           "--config", str(config), *extra], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+
+
+def test_config_values_reach_the_front_matter_and_layout(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    config = tmp_path / "newsmd.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    result = _parse(config, tmp_path / "out", cli_env)
+    assert result.returncode == 0, result.stderr
+    post = frontmatter.load(tmp_path / "out" / "qq" / "20250214A05WPR00" / "index.md")
+    assert post["categories"] == ["腾讯新闻"]
+    assert post["tags"] == ["财经", "qq"]
+    assert post["sidebar"] == "left" and post["widgets"] == ["recent"]
+    assert "pager" not in post.metadata  # [front_matter] replaces the constant fields as a whole
+    assert post["title"] == "6连板青云科技，因股东减持打破涨停？"
+
+    flat = _parse(config, tmp_path / "flat", cli_env, "-s", 'SOURCE_LAYOUT={"qq": "flat"}')
+    assert flat.returncode == 0, flat.stderr
+    assert (tmp_path / "flat" / "qq" / "20250214A05WPR00.md").is_file()  # the command line wins
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("layout = 'tree'", "layout must be one of flat, bundle"),
+    ("images = 'yes'", "images must be one of remote, download"),
+    ("outptu = 'x'", "unknown key(s) outptu"),
+    ("[sources.qq]\nlayout = 3", "layout must be one of"),
+    ("front_matter = 3", "[front_matter] must be a table"),
+    ("title = ", "not valid TOML"),
+])
+def test_bad_config_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "newsmd.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=None) as raised:
+        config_settings(config)
+    assert message in str(raised.value)
+
+
+def test_the_command_reports_a_bad_or_missing_config(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    missing = _parse(tmp_path / "nope.toml", tmp_path / "out", cli_env)
+    assert missing.returncode != 0
+    assert missing.stderr.startswith("newsmd: error: cannot read")
+    assert not (tmp_path / "out").exists()
