@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo site test install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ install: $(VENV)/.installed
 
 demo: install
 	$(BIN)/newsmd crawl qq --channels finance,tech --pages 2 --mirror demo/mirror -o output
+
+# The demo crawl fed to a Hugo site: output/site/public/ is the built site.
+site: install
+	test -f output/site/hugo.toml || $(BIN)/newsmd site init output/site
+	$(BIN)/newsmd crawl qq --channels finance,tech --pages 2 --mirror demo/mirror -o output/site/content/posts
+	$(BIN)/hugo --source output/site --logLevel warn
+	@echo "built site: output/site/public/index.html"
 
 test: install
 	$(BIN)/python -m pytest

@@ -4,6 +4,10 @@
     Turn a saved page into Markdown: print it, or write ``DIR/<source>/<ID>.md``.
 ``newsmd get URL [URL ...] [-o DIR]``
     Fetch pages through Scrapy (same parser, same pipelines) and write them (default ``output/``).
+``newsmd crawl qq --channels finance,tech [...]``
+    Discover and write a source's articles; incremental and resumable (scheduled runs).
+``newsmd site init DIR``
+    Create a minimal Hugo site whose ``content/posts`` takes the output.
 
 Both take ``-s NAME=VALUE`` to override a Scrapy setting (``FRONT_MATTER_DEFAULTS``, ``MIRROR``
 take JSON objects). Exit status: 0 when every page became a file, 1 when any page failed, 2 on
@@ -156,6 +160,20 @@ def _crawl_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if counts["failed"] else EXIT_OK
 
 
+def _site_init_command(args: argparse.Namespace) -> int:
+    from crawler.site import SiteExistsError, init_site
+
+    try:
+        written = init_site(args.directory, title=args.title, base_url=args.base_url)
+    except (SiteExistsError, OSError) as error:
+        _error(str(error))
+        return EXIT_USAGE
+    for path in written:
+        print(f"created {path}")
+    print(f"next: newsmd crawl qq -o {Path(args.directory) / 'content' / 'posts'} && hugo --source {args.directory}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``newsmd``."""
     parser = argparse.ArgumentParser(prog="newsmd", description="News articles to Hugo Markdown.")
@@ -184,6 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-o", "--output", help="output root, e.g. SITE/content/posts (default: OUTPUT_DIR, output/)")
     crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     crawl.set_defaults(handler=_crawl_command)
+
+    site = commands.add_parser("site", help="Hugo site helpers")
+    site_commands = site.add_subparsers(dest="site_command", required=True)
+    site_init = site_commands.add_parser("init", help="create a minimal Hugo site for the output")
+    site_init.add_argument("directory", help="the new site's folder (articles go to DIR/content/posts)")
+    site_init.add_argument("--title", default="News", help="site title (default: News)")
+    site_init.add_argument("--base-url", default="/", help="baseURL (default: /)")
+    site_init.set_defaults(handler=_site_init_command)
 
     for command in (parse, get, crawl):
         command.add_argument("--config", metavar="FILE", help="newsmd.toml to use (default: ./newsmd.toml if present)")

@@ -18,7 +18,8 @@ IMAGES = FIXTURES / "images"
 IMAGE = "https://inews.gtimg.com/newsapp_bt/0/{}/1000"
 
 
-def _serve(site: LocalSite) -> None:
+def serve_article_and_images(site: LocalSite) -> None:
+    """The 2019 omn page and its images: JPEG, PNG without Content-Type, a 404, a slow WebP behind a Referer check."""
     site.serve("/omn/20190907/20190907A081B000.html", ARTICLE.html.read_bytes())
     site.serve("/newsapp_bt/0/10211616160/1000", (IMAGES / "python.jpg").read_bytes(), content_type="image/jpeg")
     site.serve("/newsapp_bt/0/10211616161/1000", (IMAGES / "python.png").read_bytes(), content_type="")
@@ -27,7 +28,8 @@ def _serve(site: LocalSite) -> None:
     # 10211616164 is not served: a 404
 
 
-def _get(site: LocalSite, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def get_with_images(site: LocalSite, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`newsmd get` of that page with `--images download`, its hosts served by `site`."""
     mirror = {host: site.base for host in ("new.qq.com", "inews.gtimg.com")}
     return subprocess.run(
         ["newsmd", "get", ARTICLE.url, "-o", str(out), "--images", "download", "-s", "MIRROR=" + json.dumps(mirror)],
@@ -37,9 +39,9 @@ def _get(site: LocalSite, out: Path, env: dict[str, str]) -> subprocess.Complete
 def test_images_land_in_the_bundle_byte_for_byte_and_links_follow(
     local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    _serve(local_site)
+    serve_article_and_images(local_site)
     out = tmp_path / "site" / "content" / "posts"
-    result = _get(local_site, out, cli_env)
+    result = get_with_images(local_site, out, cli_env)
     assert result.returncode == 0, result.stderr
     bundle = out / "qq" / "20190907A081B000"
     text = (bundle / "index.md").read_text(encoding="utf-8")
@@ -72,7 +74,7 @@ def test_images_land_in_the_bundle_byte_for_byte_and_links_follow(
     assert re.sub(r"[ \xa0]+$", "", remote_render, flags=re.M) == re.sub(r"[ \xa0]+$", "", golden, flags=re.M)
 
     before = [hit for hit in local_site.hits if hit.startswith("GET /newsapp_bt/")]
-    again = _get(local_site, out, cli_env)
+    again = get_with_images(local_site, out, cli_env)
     assert again.returncode == 0, again.stderr
     after = [hit for hit in local_site.hits if hit.startswith("GET /newsapp_bt/")]
     fetched_again = after[len(before):]

