@@ -29,6 +29,8 @@ BLOCK_TAGS = (
 )
 _LEAD_SPACE = re.compile(r"^[ \t]*[\xa0\u3000][ \t\xa0\u3000]*", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
+DEFAULT_ALT = "图片"
+"""Alt text of an image with no caption or alt of its own."""
 _WHITESPACE = re.compile(r"\s+")
 _SHORTCODE_OPEN = re.compile(r"\{\{(?=\s*[<%])")
 
@@ -62,7 +64,7 @@ class _ArticleConverter(MarkdownConverter):
         if src is None:
             return ""
         self.images.append(src)
-        alt = _WHITESPACE.sub(" ", str(el.get("alt") or "")).strip()
+        alt = _WHITESPACE.sub(" ", str(el.get("alt") or "")).strip() or DEFAULT_ALT
         alt = alt.replace("\\", "\\\\").replace("[", r"\[").replace("]", r"\]")
         return f"![{alt}]({markdown_safe_url(src)})"
 
@@ -98,6 +100,7 @@ def _leaf_paragraphs(root: Tag) -> list[str]:
 def tidy_markdown(markdown: str) -> str:
     """Strip line-end and indentation spaces, collapse blank runs to one blank line."""
     lines = [line.rstrip() for line in strip_control_chars(markdown).split("\n")]
+    lines = [line for line in lines if line.strip() != "\\"]  # a line break with nothing to break
     text = _LEAD_SPACE.sub("", "\n".join(lines))
     return _BLANK_RUNS.sub("\n\n", text).strip()
 

@@ -42,7 +42,8 @@ CASES = [
     ("truncated", REFERENCE.url, REFERENCE.html.read_bytes()[:3000], "thin_page"),
     ("list-page", "https://news.qq.com/ch/fx", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "not_article"),
     ("not-tencent-html", REFERENCE.url, (NOT_ARTICLES / "163-article.html").read_bytes(), "unsupported_page"),
-    ("unknown-site", "https://www.example.com/news/1.html", REFERENCE.html.read_bytes(), "unsupported_source"),
+    ("unknown-site-not-an-article", "https://www.example.com/news/1.html", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "empty_body"),
+    ("ftp-url", "ftp://example.com/news/1.html", REFERENCE.html.read_bytes(), "bad_url"),
     ("not-a-url", "news.qq.com/rain/a/20250214A05WPR00", REFERENCE.html.read_bytes(), "bad_url"),
     ("javascript-url", "javascript:alert(1)", REFERENCE.html.read_bytes(), "bad_url"),
 ]

@@ -59,7 +59,7 @@ def test_newsmd_get_reports_each_failure_and_exits_non_zero(
     out = tmp_path / "out"
     missing = "https://news.qq.com/rain/a/20240101A0MISS00"
     foreign = "https://news.qq.com/rain/a/20240101A0AAAA00"
-    unknown = "https://example.com/a.html"
+    unknown = "ftp://example.com/a.html"
     result = _run(
         ["newsmd", "get", REFERENCE.url, missing, foreign, unknown, "-o", str(out), "-s", _mirror(local_site)], cli_env
     )
@@ -68,7 +68,7 @@ def test_newsmd_get_reports_each_failure_and_exits_non_zero(
     assert errors == sorted([
         f"newsmd: error: {missing}: HTTP 404 [http_error]",
         f"newsmd: error: {foreign}: not a Tencent News article page (no article body found) [unsupported_page]",
-        f"newsmd: error: {unknown}: no parser for this site [unsupported_source]",
+        f"newsmd: error: {unknown}: not an absolute http(s) URL [bad_url]",
     ])
     assert "Traceback" not in result.stderr
     assert sorted(path.name for path in out.rglob("*.md")) == ["20250214A05WPR00.md"]

@@ -2,26 +2,29 @@
 
 Adding a source is one module here (a class with ``name``, ``matches(url)`` and
 ``parse(url, html)``) plus its entry in ``PARSERS`` and a fixture folder under ``tests/fixtures/``.
-Earlier entries win.
+Earlier entries win; ``GENERIC`` handles every other http(s) URL.
 """
 
 from __future__ import annotations
 
 from crawler.errors import ExtractionError
 from crawler.sources.base import ParsedPage, SourceParser
+from crawler.sources.generic import GenericParser
 from crawler.sources.qq import TencentNewsParser
+from crawler.sources.weixin import WeChatParser
 from crawler.urls import absolute_http_url
 
-PARSERS: list[SourceParser] = [TencentNewsParser()]
+PARSERS: list[SourceParser] = [WeChatParser(), TencentNewsParser()]
+GENERIC: SourceParser = GenericParser()
 
-__all__ = ["PARSERS", "ParsedPage", "SourceParser", "parser_for"]
+__all__ = ["GENERIC", "PARSERS", "ParsedPage", "SourceParser", "parser_for"]
 
 
 def parser_for(url: str) -> SourceParser:
-    """The registered parser for ``url``; ``ExtractionError`` when none handles it."""
+    """The site parser for ``url``, else the generic one; ``ExtractionError`` for a non-http(s) URL."""
     if absolute_http_url(url) is None or not url.strip().lower().startswith(("http://", "https://")):
         raise ExtractionError(url, "bad_url", "not an absolute http(s) URL")
     for parser in PARSERS:
         if parser.matches(url):
             return parser
-    raise ExtractionError(url, "unsupported_source", "no parser for this site")
+    return GENERIC

@@ -24,13 +24,13 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, Tag
 
 from crawler.errors import ExtractionError
+from crawler.markdown import DEFAULT_ALT
 from crawler.sources.base import ParsedPage, clean_text, meta_content, parse_local_time
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "qq"
 BEIJING = ZoneInfo("Asia/Shanghai")
 CANONICAL_TEMPLATE = "https://new.qq.com/rain/a/{}"
-DEFAULT_ALT = "图片"
 
 _ID = r"[A-Z]{0,4}\d{8}[A-Z0-9]{6,8}"
 _ID_PATHS = (
