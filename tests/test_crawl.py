@@ -127,7 +127,7 @@ def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
     reference, resumed, job = tmp_path / "reference", tmp_path / "resumed", tmp_path / "job"
     with MirrorServer(snapshot) as mirror:
         assert _crawl(mirror, reference, cli_env).returncode == 0
-    with MirrorServer(snapshot, article_delay=0.4) as mirror:
+    with MirrorServer(snapshot, article_delay=1.0) as mirror:
         command = ["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "3", "-o", str(resumed),
                    "--resume", str(job), "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()),
                    "-s", "AUTOTHROTTLE_ENABLED=False"]
