@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 STATE_FILE_NAME = ".newsmd-state.sqlite"
 
@@ -27,6 +28,11 @@ class ArticleRecord:
 def default_state_path(output_dir: str | Path) -> Path:
     """The state file for an output root: ``<OUTPUT_DIR>/.newsmd-state.sqlite``."""
     return Path(output_dir) / STATE_FILE_NAME
+
+
+def state_path(settings: Any) -> Path:
+    """The state file a crawl uses: ``STATE_FILE``, else the one beside ``OUTPUT_DIR``."""
+    return Path(settings.get("STATE_FILE") or default_state_path(settings.get("OUTPUT_DIR", "output")))
 
 
 class ArticleState:

@@ -23,7 +23,7 @@ from scrapy.http.request import NO_CALLBACK
 
 from crawler.article import Article
 from crawler.signals import image_failed
-from crawler.state import ArticleState, default_state_path
+from crawler.state import ArticleState, state_path
 from crawler.urls import absolute_http_url, markdown_safe_url
 from pipelines.markdown_writer import OutputOptions
 
@@ -34,7 +34,6 @@ _EXTENSIONS = {
     "image/webp": ".webp", "image/avif": ".avif", "image/svg+xml": ".svg", "image/bmp": ".bmp",
 }
 _MAGIC = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"GIF8", ".gif"), (b"BM", ".bmp"))
-_ARTICLE = "newsmd_article"
 
 
 def image_extension(content_type: str, body: bytes) -> str:
@@ -75,7 +74,7 @@ class ArticleImagesPipeline(FilesPipeline):
         settings = crawler.settings
         self.options = OutputOptions.from_settings(settings)
         self.url_prefix = content_url_path(self.options.root, settings.get("CONTENT_URL_PATH", ""))
-        self.state = ArticleState(settings.get("STATE_FILE") or default_state_path(self.options.root))
+        self.state = ArticleState(state_path(settings))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArticleImagesPipeline:
@@ -90,13 +89,16 @@ class ArticleImagesPipeline(FilesPipeline):
     def _bundle(self, article: Article) -> PurePosixPath:
         return PurePosixPath(self.options.path_for(article).parent.relative_to(self.options.root).as_posix())
 
+    @staticmethod
+    def _image_urls(article: Article) -> list[str]:
+        """The body images and the cover, once each, in order: one download request apiece."""
+        return [url for url in dict.fromkeys([*article.images, article.thumbnail]) if url and absolute_http_url(url, "")]
+
     def get_media_requests(self, item: Any, info: Any) -> list[Request]:
         if not isinstance(item, Article):
             return []
-        urls = [url for url in dict.fromkeys([*item.images, item.thumbnail]) if url and absolute_http_url(url, "")]
         referer = item.url or item.canonical_url
-        return [Request(url, headers={"Referer": referer}, callback=NO_CALLBACK,
-                        meta={_ARTICLE: (item.source, item.article_id)}) for url in urls]
+        return [Request(url, headers={"Referer": referer}, callback=NO_CALLBACK) for url in self._image_urls(item)]
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> dict[str, Any] | None:
         known = self.state.image_file(item.source, item.article_id, request.url)
@@ -125,8 +127,7 @@ class ArticleImagesPipeline(FilesPipeline):
         if not isinstance(item, Article):
             return item
         stored: dict[str, str] = {}
-        requested = [request.url for request in self.get_media_requests(item, info)]
-        for url, (ok, value) in zip(requested, results, strict=True):
+        for url, (ok, value) in zip(self._image_urls(item), results, strict=True):
             if ok:
                 stored[url] = PurePosixPath(value["path"]).name
             else:

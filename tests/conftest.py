@@ -91,10 +91,15 @@ def local_site() -> Iterator[LocalSite]:
         yield site
 
 
-@pytest.fixture
-def cli_env() -> dict[str, str]:
+def command_env() -> dict[str, str]:
     """Environment for running the installed commands from the project folder."""
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.pop("SCRAPY_SETTINGS_MODULE", None)
     return env
+
+
+@pytest.fixture
+def cli_env() -> dict[str, str]:
+    """``command_env()`` for one test."""
+    return command_env()

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import BIN, FIXTURES, ROOT, LocalSite, page
+from conftest import BIN, FIXTURES, ROOT, LocalSite, command_env, page
 from crawler.site import init_site
-from test_images import get_with_images
+from test_images import get_with_images, serve_article_and_images
 
 HUGO = BIN / "hugo"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,7 +51,6 @@ def _fresh_page(tmp_path: Path) -> Path:
 
 def test_crawled_output_builds_with_hugo_remote_images(tmp_path: Path, cli_env: dict[str, str]) -> None:
     site = tmp_path / "site"
-    assert (ROOT / "output").exists()
     init_site(site)
     content = site / "content" / "posts"
     crawl = subprocess.run(["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "2", "--mirror",
@@ -86,20 +85,12 @@ def test_crawled_output_builds_with_hugo_remote_images(tmp_path: Path, cli_env: 
 @pytest.fixture(scope="module")
 def bundle_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A site built from one article whose images were all downloaded into its bundle."""
-    import os
-
-    from conftest import BIN as bin_dir
-
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.pop("SCRAPY_SETTINGS_MODULE", None)
     site = tmp_path_factory.mktemp("bundle") / "site"
     init_site(site)
     with LocalSite() as images:
-        from test_images import serve_article_and_images
-
         serve_article_and_images(images)
         images.serve("/newsapp_bt/0/10211616164/1000", (FIXTURES / "images" / "python.gif").read_bytes(), content_type="image/gif")
-        result = get_with_images(images, site / "content" / "posts", env)
+        result = get_with_images(images, site / "content" / "posts", command_env())
     assert result.returncode == 0, result.stderr
     _hugo(site)
     yield site

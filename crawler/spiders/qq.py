@@ -20,7 +20,7 @@ from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
 from crawler.spiders.base import ArticleSpider, crawl_summary
-from crawler.state import ArticleState, default_state_path
+from crawler.state import ArticleState, state_path
 
 _RETRY_AS_VIEW = frozenset({"thin_page", "empty_body"})
 
@@ -55,9 +55,7 @@ class QQSpider(ArticleSpider):
 
     def _open_state(self) -> ArticleState:
         if self.article_state is None:
-            settings = self.crawler.settings
-            path = settings.get("STATE_FILE") or default_state_path(settings.get("OUTPUT_DIR", "output"))
-            self.article_state = ArticleState(path)
+            self.article_state = ArticleState(state_path(self.crawler.settings))
         return self.article_state
 
     async def start(self) -> AsyncIterator[Request]:
