@@ -11,7 +11,7 @@ from typing import Any
 from crawler.article import Article
 from crawler.front_matter import render
 from crawler.signals import article_written
-from pipelines.storage import WriteResult, article_path, write_atomic
+from pipelines.storage import WriteResult, article_path, remove_stale_temp_files, write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,13 @@ class MarkdownWriterPipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> MarkdownWriterPipeline:
         return cls(crawler)
+
+    def open_spider(self, spider: Any = None) -> None:
+        """Clear temp files of a run that was killed mid-write; their articles are written again."""
+        stale = remove_stale_temp_files(self.options.root)
+        if stale:
+            self.crawler.stats.inc_value("newsmd/stale_temp_removed", len(stale))
+            logger.info("removed %d temp file(s) left by an interrupted run", len(stale))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):

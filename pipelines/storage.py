@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+TEMP_SUFFIX = ".tmp"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 _RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 
@@ -54,6 +55,17 @@ class WriteResult:
     content_hash: str
 
 
+def remove_stale_temp_files(root: Path) -> list[Path]:
+    """Delete temp files a killed writer left below ``root`` (only one crawl writes a root at a time)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    stale = [path for path in root.rglob(f".*.md.*{TEMP_SUFFIX}") if path.is_file() and not path.is_symlink()]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
     """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename.
 
@@ -66,7 +78,7 @@ def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
     if existed and not force and path.read_bytes() == data:
         return WriteResult(path, "unchanged", digest)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)

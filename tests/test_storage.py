@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.storage import UnsafePathError, article_path, write_atomic
+from pipelines.storage import UnsafePathError, article_path, remove_stale_temp_files, write_atomic
 
 
 def test_outcomes_written_unchanged_updated(tmp_path: Path) -> None:
@@ -66,3 +66,19 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path, mo
         write_atomic(path, "new\n")
     assert path.read_text() == "old\n"
     assert sorted(entry.name for entry in path.parent.iterdir()) == [path.name]
+
+
+def test_stale_temp_files_of_a_killed_writer_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    article = article_path(tmp_path, "qq", "20250214A05WPR00")
+    write_atomic(article, "done\n")
+    stale = [tmp_path / "qq" / ".20250214A05WPR00.md.abc123.tmp", tmp_path / "qq" / "X" / ".index.md.q1w2e3.tmp"]
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half a fi")
+    keep = [tmp_path / ".newsmd-state.sqlite", tmp_path / "qq" / ".notes.tmp", article]
+    keep[0].write_text("db")
+    keep[1].write_text("not ours")
+    assert sorted(remove_stale_temp_files(tmp_path)) == sorted(stale)
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in keep)
+    assert remove_stale_temp_files(tmp_path / "missing") == []
