@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from crawler.sources import GENERIC, parser_for
-from crawler.sources.generic import SHANGHAI, UTC, article_id_for, parse_datetime, source_name
+from crawler.sources.base import BEIJING
+from crawler.sources.generic import UTC, article_id_for, parse_datetime, source_name
 from crawler.sources.weixin import WeChatParser
 from pipelines.storage import safe_name
 
@@ -32,10 +33,10 @@ def test_article_ids_are_safe_file_names(url: str) -> None:
 
 def test_dates_keep_their_zone_and_take_the_source_zone_when_they_have_none() -> None:
     assert parse_datetime("2025-10-16T20:02:18+08:00", UTC) == datetime(2025, 10, 16, 12, 2, 18, tzinfo=UTC)
-    naive = parse_datetime("2025-10-16 20:02:18", SHANGHAI)
+    naive = parse_datetime("2025-10-16 20:02:18", BEIJING)
     assert naive is not None and naive.utcoffset() == timedelta(hours=8)
-    assert parse_datetime("2025-10-16T12:02:18Z", SHANGHAI) == datetime(2025, 10, 16, 20, 2, 18, tzinfo=SHANGHAI)
-    assert parse_datetime("not a date", SHANGHAI) is None
+    assert parse_datetime("2025-10-16T12:02:18Z", BEIJING) == datetime(2025, 10, 16, 20, 2, 18, tzinfo=BEIJING)
+    assert parse_datetime("not a date", BEIJING) is None
 
 
 def test_site_parsers_win_and_the_generic_one_takes_the_rest() -> None:

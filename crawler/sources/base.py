@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup, Tag
 from crawler.encoding import strip_control_chars
 
 _WHITESPACE = re.compile(r"\s+")
+BEIJING = ZoneInfo("Asia/Shanghai")
+"""Time zone of Chinese portals' page times (Beijing time, no zone written)."""
 
 
 @dataclass

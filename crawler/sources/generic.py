@@ -23,10 +23,9 @@ from bs4 import BeautifulSoup, Tag
 from htmldate import find_date
 
 from crawler.errors import ExtractionError
-from crawler.sources.base import ParsedPage, clean_text, meta_content, parse_local_time
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content, parse_local_time
 from crawler.urls import absolute_http_url, host_of
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 _OFFLINE_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -115,7 +114,7 @@ class GenericParser:
         ld = next(_json_ld_articles(soup), {})
         lang = _normalise_lang(_first_text(ld.get("inLanguage")) or str(soup.html.get("lang", "") if soup.html else "")
                                or meta_content(soup, "og:locale", "language", "content-language"))
-        zone = SHANGHAI if lang.startswith("zh") or host_of(url).endswith((".cn", ".hk", ".tw")) else UTC
+        zone = BEIJING if lang.startswith("zh") or host_of(url).endswith((".cn", ".hk", ".tw")) else UTC
         body = self._body(url, html)
         title = self._title(soup, ld)
         if not title:

@@ -19,17 +19,15 @@ import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Tag
 
 from crawler.errors import ExtractionError
 from crawler.markdown import DEFAULT_ALT
-from crawler.sources.base import ParsedPage, clean_text, meta_content, parse_local_time
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content, parse_local_time
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "qq"
-BEIJING = ZoneInfo("Asia/Shanghai")
 CANONICAL_TEMPLATE = "https://new.qq.com/rain/a/{}"
 
 _ID = r"[A-Z]{0,4}\d{8}[A-Z0-9]{6,8}"

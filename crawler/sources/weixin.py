@@ -10,8 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from crawler.errors import ExtractionError
-from crawler.sources.base import ParsedPage, clean_text, meta_content
-from crawler.sources.generic import SHANGHAI
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "weixin"
@@ -65,7 +64,7 @@ class WeChatParser:
         account = soup.find(id="js_name")
         return ParsedPage(
             source=SOURCE, article_id=article_id, canonical_url=canonical.split("#", 1)[0], title=title,
-            published=datetime.fromtimestamp(int(created.group(1)), SHANGHAI), body=body,
+            published=datetime.fromtimestamp(int(created.group(1)), BEIJING), body=body,
             thumbnail=absolute_http_url(meta_content(soup, "og:image"), url) or "", lang="zh-CN",
             author=clean_text(account.get_text()) if isinstance(account, Tag) else "",
         )
