@@ -16,7 +16,8 @@ class Article:
         article_id: the source's stable article ID; used as the file name.
         canonical_url: the one URL that stands for this article, whatever variant was fetched.
         title: the headline, without the site suffix.
-        published: publication time, timezone-aware, in the source's own zone.
+        published: publication time, timezone-aware, in the source's own zone; ``None`` only for
+            a page without one that the ``undated`` policy lets through.
         body_markdown: the article body as Markdown, one block per paragraph.
         summary: plain-text lead (see ``crawler.summary``), ending in ``...``.
         thumbnail: absolute URL of the cover image, or ``""``.
@@ -30,7 +31,7 @@ class Article:
     article_id: str
     canonical_url: str
     title: str
-    published: datetime
+    published: datetime | None
     body_markdown: str
     summary: str = ""
     thumbnail: str = ""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler.article import Article
+from crawler.dates import parse_page_time, response_time
 from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
 from crawler.markdown import html_to_markdown
@@ -13,16 +14,28 @@ from crawler.sources import parser_for
 from crawler.summary import summarize
 
 
-def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = None) -> Article:
+UNDATED_POLICIES = ("skip", "write")
+"""What to do with an article whose page gives no publication time: skip it, or write it undated."""
+
+
+def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = None, *,
+            undated: str = "skip") -> Article:
     """Turn the page ``body`` served at ``url`` into an ``Article``.
 
-    ``headers`` (a dict or Scrapy ``Headers``) helps decode the bytes. Raises
-    ``ExtractionError`` (with ``url``, ``reason`` and ``detail``) when the page is not an
-    article of a supported source.
+    ``headers`` (a dict or Scrapy ``Headers``) helps decode the bytes, and their ``Date`` is the
+    response time that relative page times (``3小时前``) are resolved against. A page with no
+    publication time raises ``ExtractionError`` (reason ``no_date``) unless ``undated`` is
+    ``"write"``; then the article's ``published`` is ``None``. Raises ``ExtractionError`` (with
+    ``url``, ``reason`` and ``detail``) when the page is not an article of a supported source.
     """
+    if undated not in UNDATED_POLICIES:
+        raise ValueError(f"undated must be one of {', '.join(UNDATED_POLICIES)}, not {undated!r}")
     parser = parser_for(url)
     html = body if isinstance(body, str) else decode_html(body, headers)
     page = parser.parse(url, html)
+    published = page.published or parse_page_time(page.published_text, page.zone, response_time(headers))
+    if published is None and undated == "skip":
+        raise ExtractionError(url, "no_date", "the page has no publication time")
     converted = html_to_markdown(page.body, base_url=url)
     if not converted.paragraphs:
         raise ExtractionError(url, "empty_body", "the article body has no text")
@@ -31,7 +44,7 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
         article_id=page.article_id,
         canonical_url=page.canonical_url,
         title=page.title,
-        published=page.published,
+        published=published,
         body_markdown=converted.markdown,
         summary=summarize(converted.paragraphs),
         thumbnail=page.thumbnail or (converted.images[0] if converted.images else ""),

@@ -30,6 +30,10 @@ ADDONS = {"crawler.config.ConfigAddon": 0}
 # for those hosts are fetched from the mirror while pages keep their real URL.
 MIRROR: dict[str, str] = {}
 
+# A page with no publication time: "skip" it (counted as failed/no_date) or "write" it without a
+# date (counted as newsmd/undated).
+UNDATED_ARTICLES = "skip"
+
 # Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.
 STATE_FILE = ""
 FORCE_REWRITE = False

@@ -1,14 +1,11 @@
-"""The generic parser's helpers: source names from domains, file-safe IDs, dates with zones."""
+"""The generic parser's helpers and the registry: source names from domains, file-safe IDs."""
 
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 import pytest
 
 from crawler.sources import GENERIC, parser_for
-from crawler.sources.base import BEIJING
-from crawler.sources.generic import UTC, article_id_for, parse_datetime, source_name
+from crawler.sources.generic import article_id_for, source_name
 from crawler.sources.weixin import WeChatParser
 from pipelines.storage import safe_name
 
@@ -29,14 +26,6 @@ def test_source_name_is_the_registrable_name(url: str, name: str) -> None:
 def test_article_ids_are_safe_file_names(url: str) -> None:
     assert safe_name(article_id_for(url)) == article_id_for(url)
     assert article_id_for("https://www.163.com/news/article/KC12OUHK000189FH.html") == "KC12OUHK000189FH"
-
-
-def test_dates_keep_their_zone_and_take_the_source_zone_when_they_have_none() -> None:
-    assert parse_datetime("2025-10-16T20:02:18+08:00", UTC) == datetime(2025, 10, 16, 12, 2, 18, tzinfo=UTC)
-    naive = parse_datetime("2025-10-16 20:02:18", BEIJING)
-    assert naive is not None and naive.utcoffset() == timedelta(hours=8)
-    assert parse_datetime("2025-10-16T12:02:18Z", BEIJING) == datetime(2025, 10, 16, 20, 2, 18, tzinfo=BEIJING)
-    assert parse_datetime("not a date", BEIJING) is None
 
 
 def test_site_parsers_win_and_the_generic_one_takes_the_rest() -> None:

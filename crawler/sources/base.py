@@ -22,18 +22,22 @@ class ParsedPage:
     """What a source parser pulls out of a page; ``crawler.extract`` turns it into an Article.
 
     ``body`` is the article body as an HTML element in which every image is an
-    ``<img src alt>`` with the URL and alt text to publish.
+    ``<img src alt>`` with the URL and alt text to publish. ``published`` is ``None`` when the
+    page writes its time only relative to when it was served (``published_text``, e.g.
+    ``3小时前``, read in ``zone``) or gives none at all.
     """
 
     source: str
     article_id: str
     canonical_url: str
     title: str
-    published: datetime
+    published: datetime | None
     body: Tag
     thumbnail: str = ""
     lang: str = "zh-CN"
     author: str = ""
+    published_text: str = ""
+    zone: ZoneInfo = BEIJING
 
 
 class SourceParser(Protocol):
@@ -63,17 +67,3 @@ def meta_content(soup: BeautifulSoup, *names: str) -> str:
             if isinstance(tag, Tag) and tag.get("content"):
                 return clean_text(str(tag["content"]))
     return ""
-
-
-def parse_local_time(value: str, zone: ZoneInfo) -> datetime | None:
-    """Parse ``YYYY-MM-DD HH:MM[:SS]`` (also with ``/`` or ``T``) as a time in ``zone``."""
-    match = re.search(
-        r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", value or ""
-    )
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
-    except ValueError:
-        return None

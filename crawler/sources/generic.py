@@ -22,11 +22,11 @@ import trafilatura
 from bs4 import BeautifulSoup, Tag
 from htmldate import find_date
 
+from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content, parse_local_time
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
 from crawler.urls import absolute_http_url, host_of
 
-UTC = ZoneInfo("UTC")
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 _OFFLINE_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
@@ -80,16 +80,13 @@ def _first_text(value: Any) -> str:
     return ""
 
 
-def parse_datetime(value: str, zone: ZoneInfo) -> datetime | None:
-    """An ISO 8601 or ``YYYY-MM-DD HH:MM`` time; a time without a zone is taken in ``zone``."""
-    value = clean_text(value)
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return parse_local_time(value, zone)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+def _time_element_text(soup: BeautifulSoup) -> str:
+    """Text of the page's first time-like element (``<time>``, ``.time``, ``.date``): maybe ``3小时前``."""
+    for element in soup.select("time, [class*=time], [class*=date], [id*=time], [id*=date]")[:20]:
+        text = clean_text(element.get_text(" "))
+        if text and len(text) <= 40 and any(char.isdigit() for char in text):
+            return text
+    return ""
 
 
 def _normalise_lang(value: str) -> str:
@@ -120,8 +117,6 @@ class GenericParser:
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
         published = self._published(soup, ld, html, zone)
-        if published is None:
-            raise ExtractionError(url, "no_date", "the page has no publication time")
         canonical = self._canonical(url, soup, ld)
         cover = absolute_http_url(_first_text(ld.get("image")) or meta_content(soup, "og:image", "twitter:image"), url) or ""
         if _SITE_LOGO.search(urlsplit(cover).path):
@@ -129,7 +124,8 @@ class GenericParser:
         author = _first_text(ld.get("author")) or meta_content(soup, "article:author", "author")
         return ParsedPage(
             source=source_name(canonical), article_id=article_id_for(canonical), canonical_url=canonical,
-            title=title, published=published, body=body, thumbnail=cover, lang=lang or "zh-CN", author=author,
+            title=title, published=published, zone=zone, body=body,
+            published_text="" if published else _time_element_text(soup), thumbnail=cover, lang=lang or "zh-CN", author=author,
         )
 
     @staticmethod
@@ -163,14 +159,14 @@ class GenericParser:
                           meta_content(soup, "article:published_time", "og:release_date", "publishdate", "pubdate",
                                        "PubDate", "publish_time", "ptime", "weibo:article:create_at"),
                           _first_text(ld.get("dateCreated"))):
-            published = parse_datetime(candidate, zone)
+            published = parse_page_time(candidate, zone)
             if published:
                 return published
         try:
             found = find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=True)
         except (ValueError, TypeError):
             found = None
-        return parse_datetime(found or "", zone)
+        return parse_page_time(found or "", zone)
 
     @staticmethod
     def _canonical(url: str, soup: BeautifulSoup, ld: dict[str, Any]) -> str:

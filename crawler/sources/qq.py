@@ -22,9 +22,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from crawler.dates import parse_page_time
 from crawler.errors import ExtractionError
 from crawler.markdown import DEFAULT_ALT
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content, parse_local_time
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "qq"
@@ -149,15 +150,12 @@ class TencentNewsParser:
         title = self._title(soup, data, info)
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
-        published = self._published(soup, data, info)
-        if published is None:
-            raise ExtractionError(url, "no_date", "the page has no publication time")
         return ParsedPage(
             source=SOURCE,
             article_id=article_id,
             canonical_url=canonical_url(url, article_id),
             title=title,
-            published=published,
+            published=self._published(soup, data, info),
             body=body,
             thumbnail=body_image_url(meta_content(soup, "og:image")) or "",
             lang="zh-CN",
@@ -196,7 +194,7 @@ class TencentNewsParser:
             if element:
                 candidates.append(clean_text(element.get_text()))
         for candidate in candidates:
-            published = parse_local_time(candidate, BEIJING)
+            published = parse_page_time(candidate, BEIJING)
             if published:
                 return published
         return None

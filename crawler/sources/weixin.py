@@ -53,8 +53,6 @@ class WeChatParser:
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
         created = _CREATE_TIME.search(html)
-        if not created:
-            raise ExtractionError(url, "no_date", "the page has no publication time")
         canonical = absolute_http_url(meta_content(soup, "og:url"), url) or url
         if host_of(canonical) != "mp.weixin.qq.com":
             canonical = url
@@ -64,7 +62,7 @@ class WeChatParser:
         account = soup.find(id="js_name")
         return ParsedPage(
             source=SOURCE, article_id=article_id, canonical_url=canonical.split("#", 1)[0], title=title,
-            published=datetime.fromtimestamp(int(created.group(1)), BEIJING), body=body,
+            published=datetime.fromtimestamp(int(created.group(1)), BEIJING) if created else None, body=body,
             thumbnail=absolute_http_url(meta_content(soup, "og:image"), url) or "", lang="zh-CN",
             author=clean_text(account.get_text()) if isinstance(account, Tag) else "",
         )

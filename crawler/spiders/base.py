@@ -30,9 +30,18 @@ class ArticleSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[Article]:
         """Extract the article; a page that is not one is logged, counted and skipped."""
         try:
-            yield extract(response.url, response.body, response.headers)
+            yield self.extract_article(response)
         except ExtractionError as error:
             self.report_failure(error.url, error.reason, error.detail)
+
+    def extract_article(self, response: Response) -> Article:
+        """``extract`` under the ``UNDATED_ARTICLES`` policy; an article written undated is counted."""
+        article = extract(response.url, response.body, response.headers,
+                          undated=self.settings.get("UNDATED_ARTICLES", "skip"))
+        if article.published is None:
+            self.crawler.stats.inc_value("newsmd/undated")
+            self.logger.warning("%s: no publication time; written without a date [undated]", response.url)
+        return article
 
     def on_download_error(self, failure: Failure) -> None:
         """Errback: an HTTP error status or a network failure for a feed or article page."""

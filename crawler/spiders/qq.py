@@ -15,7 +15,6 @@ from scrapy.http import Response
 
 from crawler.article import Article
 from crawler.errors import ExtractionError
-from crawler.extract import extract
 from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
@@ -140,7 +139,7 @@ class QQSpider(ArticleSpider):
     def parse_article(self, response: Response) -> Iterator[Article | Request]:
         """Extract the article; an empty or 'access denied' answer is retried once as view.inews."""
         try:
-            article = extract(response.url, response.body, response.headers)
+            article = self.extract_article(response)
         except ExtractionError as error:
             article_id = response.meta.get("newsmd_article_id")
             if error.reason in _RETRY_AS_VIEW and article_id and not response.meta.get("newsmd_view_retry"):

@@ -1,0 +1,105 @@
+"""A site parser described by CSS selectors: what most portal parsers need, in one place.
+
+A portal module subclasses ``PortalParser`` and fills in its class attributes: which hosts and
+URL pattern it handles (the pattern's first group is the article ID), where the title, time,
+author and body are, and which body elements are site furniture to drop.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup, Tag
+
+from crawler.dates import parse_page_time
+from crawler.errors import ExtractionError
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
+from crawler.urls import absolute_http_url, host_of
+
+
+def _select_text(soup: BeautifulSoup | Tag, selectors: tuple[str, ...]) -> str:
+    for selector in selectors:
+        found = soup.select_one(selector)
+        if isinstance(found, Tag):
+            text = clean_text(found.get_text(" "))
+            if text:
+                return text
+    return ""
+
+
+class PortalParser:
+    """Base of selector-described site parsers; subclasses set the class attributes."""
+
+    name: ClassVar[str]
+    hosts: ClassVar[tuple[str, ...]]
+    """Host names handled, each with its subdomains (``163.com`` covers ``www.163.com``)."""
+    article_url: ClassVar[re.Pattern[str]]
+    """Matched against the whole URL; group 1 is the article ID."""
+    body_selectors: ClassVar[tuple[str, ...]]
+    title_selectors: ClassVar[tuple[str, ...]] = ("h1",)
+    title_meta: ClassVar[tuple[str, ...]] = ("og:title",)
+    title_suffix: ClassVar[re.Pattern[str] | None] = None
+    time_meta: ClassVar[tuple[str, ...]] = ("article:published_time",)
+    time_selectors: ClassVar[tuple[str, ...]] = ()
+    author_meta: ClassVar[tuple[str, ...]] = ("article:author",)
+    author_selectors: ClassVar[tuple[str, ...]] = ()
+    drop_selectors: ClassVar[tuple[str, ...]] = ()
+    image_attributes: ClassVar[tuple[str, ...]] = ("data-original", "data-src", "src")
+    cover_meta: ClassVar[tuple[str, ...]] = ("og:image",)
+    zone: ClassVar[ZoneInfo] = BEIJING
+    lang: ClassVar[str] = "zh-CN"
+
+    def matches(self, url: str) -> bool:
+        host = host_of(url)
+        on_site = any(host == name or host.endswith("." + name) for name in self.hosts)
+        return on_site and self.article_url.search(url) is not None
+
+    def article_id(self, url: str) -> str | None:
+        match = self.article_url.search(url)
+        return match.group(1) if match else None
+
+    def parse(self, url: str, html: str) -> ParsedPage:
+        """Parse an article page of this site; ``ExtractionError`` when it is not one."""
+        soup = BeautifulSoup(html, "lxml")
+        body = next((found for selector in self.body_selectors
+                     if isinstance(found := soup.select_one(selector), Tag)), None)
+        if body is None:
+            raise ExtractionError(url, "unsupported_page", f"not a {self.name} article page (no article body)")
+        title = self._title(soup)
+        if not title:
+            raise ExtractionError(url, "no_title", "the page has no article title")
+        canonical = self._canonical(url, soup)
+        article_id = self.article_id(canonical) or self.article_id(url)
+        if not article_id:
+            raise ExtractionError(url, "not_article", f"no {self.name} article ID in the URL")
+        time_text = meta_content(soup, *self.time_meta) or _select_text(soup, self.time_selectors)
+        return ParsedPage(
+            source=self.name, article_id=article_id, canonical_url=canonical, title=title,
+            published=parse_page_time(time_text, self.zone), published_text=time_text, zone=self.zone,
+            body=self._clean_body(body), thumbnail=absolute_http_url(meta_content(soup, *self.cover_meta), url) or "",
+            lang=self.lang, author=meta_content(soup, *self.author_meta) or _select_text(soup, self.author_selectors),
+        )
+
+    def _title(self, soup: BeautifulSoup) -> str:
+        title = meta_content(soup, *self.title_meta) or _select_text(soup, self.title_selectors)
+        return self.title_suffix.sub("", title) if self.title_suffix else title
+
+    def _canonical(self, url: str, soup: BeautifulSoup) -> str:
+        link = soup.find("link", attrs={"rel": "canonical"})
+        for candidate in (meta_content(soup, "og:url"), str(link.get("href", "")) if isinstance(link, Tag) else ""):
+            absolute = absolute_http_url(candidate, url)
+            if absolute and self.matches(absolute):
+                return absolute.split("#", 1)[0]
+        return url.split("#", 1)[0]
+
+    def _clean_body(self, body: Tag) -> Tag:
+        for selector in self.drop_selectors:
+            for junk in body.select(selector):
+                junk.decompose()
+        for image in body.find_all("img"):
+            source = next((str(image[name]) for name in self.image_attributes
+                           if image.get(name) and not str(image[name]).startswith("data:")), "")
+            image["src"] = source
+        return body

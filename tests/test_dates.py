@@ -1,0 +1,62 @@
+"""Page times: zones kept or supplied, Chinese formats, relative times against the response time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler.dates import UTC, parse_page_time, response_time
+from crawler.sources.base import BEIJING
+
+# Served at 2026-11-25 10:30:00 Beijing time.
+SERVED = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("text", "zone", "expected"), [
+    ("2025-10-16T20:02:18+08:00", UTC, "2025-10-16T20:02:18+08:00"),
+    ("2025-10-16T12:02:18Z", BEIJING, "2025-10-16T12:02:18+00:00"),
+    ("2025-10-16T12:02:18", UTC, "2025-10-16T12:02:18+00:00"),
+    ("2025-10-16 20:02:18", BEIJING, "2025-10-16T20:02:18+08:00"),
+    ("2019年11月25日 18:57", BEIJING, "2019-11-25T18:57:00+08:00"),
+    ("2019年09月07日 04:04 北京日报", BEIJING, "2019-09-07T04:04:00+08:00"),
+    ("原创 南方都市报 2019-09-09 16:01:46", BEIJING, "2019-09-09T16:01:46+08:00"),
+    ("2024/08/18 15:54 · 雨打芭蕉", BEIJING, "2024-08-18T15:54:00+08:00"),
+    ("2020-02-29", BEIJING, "2020-02-29T00:00:00+08:00"),
+])
+def test_absolute_times_keep_their_offset_or_take_the_zone(text: str, zone: ZoneInfo, expected: str) -> None:
+    found = parse_page_time(text, zone)
+    assert found is not None and found.isoformat() == expected
+
+
+@pytest.mark.parametrize(("text", "expected_beijing"), [
+    ("3小时前", "2026-11-25 07:30:00"),
+    ("25分钟前", "2026-11-25 10:05:00"),
+    ("2天前", "2026-11-23 10:30:00"),
+    ("昨天 10:20", "2026-11-24 10:20:00"),
+    ("前天 23:05", "2026-11-23 23:05:00"),
+    ("今天 08:01", "2026-11-25 08:01:00"),
+    ("刚刚", "2026-11-25 10:30:00"),
+    ("11-24 18:57", "2026-11-24 18:57:00"),
+    ("12-31 23:00", "2025-12-31 23:00:00"),
+    ("5 hours ago", "2026-11-25 05:30:00"),
+])
+def test_relative_times_resolve_against_the_response_time(text: str, expected_beijing: str) -> None:
+    found = parse_page_time(text, BEIJING, SERVED)
+    assert found is not None and found.tzinfo is not None
+    assert found.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S") == expected_beijing
+
+
+def test_relative_times_without_a_response_time_and_nonsense_give_none() -> None:
+    assert parse_page_time("3小时前", BEIJING) is None
+    for nonsense in ("", "not a date", "2019-13-45 25:99", "阅读 1234"):
+        assert parse_page_time(nonsense, BEIJING, SERVED) is None
+
+
+def test_the_response_time_is_the_date_header_else_now() -> None:
+    assert response_time({"Date": "Wed, 25 Nov 2026 02:30:00 GMT"}) == SERVED
+    assert response_time({b"date": [b"Wed, 25 Nov 2026 02:30:00 GMT"]}) == SERVED
+    before = datetime.now(UTC)
+    assert before - timedelta(seconds=1) <= response_time({"Date": "garbage"}) <= datetime.now(UTC)
+    assert response_time(None) >= before
