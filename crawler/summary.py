@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 SUMMARY_LIMIT = 50
 ELLIPSIS = "..."
+_ORIGINAL_TITLE_NOTE = re.compile(r"^[（(]?原标题[:：]")
 
 
 def summarize(paragraphs: Sequence[str], limit: int = SUMMARY_LIMIT) -> str:
     """Join the longest run of leading paragraphs that fits in ``limit`` characters, then ``...``.
 
     When the first paragraph alone is longer than ``limit``, its first ``limit`` characters are
-    used instead. An article without text paragraphs has an empty summary.
+    used instead. An "original title" note (``原标题：...``) is no lead and is passed over. An
+    article without text paragraphs has an empty summary.
     """
-    texts = [text for text in paragraphs if text]
+    texts = [text for text in paragraphs if text and not _ORIGINAL_TITLE_NOTE.match(text)]
     if not texts:
         return ""
     lead = ""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.sources import GENERIC, parser_for
+from crawler.sources import parser_for
 from crawler.sources.generic import article_id_for, source_name
-from crawler.sources.weixin import WeChatParser
 from pipelines.storage import safe_name
 
 
@@ -28,7 +27,18 @@ def test_article_ids_are_safe_file_names(url: str) -> None:
     assert article_id_for("https://www.163.com/news/article/KC12OUHK000189FH.html") == "KC12OUHK000189FH"
 
 
-def test_site_parsers_win_and_the_generic_one_takes_the_rest() -> None:
-    assert isinstance(parser_for("https://mp.weixin.qq.com/s/3Sr6nYjE1RF05siTblD2mw"), WeChatParser)
-    assert parser_for("https://news.qq.com/rain/a/20250214A05WPR00").name == "qq"
-    assert parser_for("https://www.163.com/news/article/KC12OUHK000189FH.html") is GENERIC
+@pytest.mark.parametrize(("url", "name"), [
+    ("https://mp.weixin.qq.com/s/3Sr6nYjE1RF05siTblD2mw", "weixin"),
+    ("https://news.qq.com/rain/a/20250214A05WPR00", "qq"),
+    ("https://www.163.com/news/article/KC12OUHK000189FH.html", "163"),
+    ("https://money.163.com/19/0907/13/EOFOC8MJ00258105.html", "163"),
+    ("https://finance.sina.com.cn/roll/2018-12-28/doc-ihqfskcn2160999.shtml", "sina"),
+    ("https://www.toutiao.com/article/7404384826024935990/", "toutiao"),
+    ("https://www.toutiao.com/a6732819573189378572/", "toutiao"),
+    ("https://news.ifeng.com/c/7rtKNyg6PU9", "generic"),
+    ("https://www.163.com/", "generic"),  # a site parser takes only its article URLs
+    ("https://sina.com.cn.example.org/doc-iabcdefg1234567.shtml", "generic"),
+    ("https://www.toutiao.com/c/user/token/abc/", "generic"),
+])
+def test_site_parsers_win_by_url_rule_and_the_generic_one_takes_the_rest(url: str, name: str) -> None:
+    assert parser_for(url).name == name

@@ -10,11 +10,14 @@ from __future__ import annotations
 from crawler.errors import ExtractionError
 from crawler.sources.base import ParsedPage, SourceParser
 from crawler.sources.generic import GenericParser
+from crawler.sources.netease import NetEaseParser
 from crawler.sources.qq import TencentNewsParser
+from crawler.sources.sina import SinaParser
+from crawler.sources.toutiao import ToutiaoParser
 from crawler.sources.weixin import WeChatParser
 from crawler.urls import absolute_http_url
 
-PARSERS: list[SourceParser] = [WeChatParser(), TencentNewsParser()]
+PARSERS: list[SourceParser] = [WeChatParser(), TencentNewsParser(), NetEaseParser(), SinaParser(), ToutiaoParser()]
 GENERIC: SourceParser = GenericParser()
 
 __all__ = ["GENERIC", "PARSERS", "ParsedPage", "SourceParser", "parser_for"]

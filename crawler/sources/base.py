@@ -6,13 +6,19 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Tag
 
 from crawler.encoding import strip_control_chars
+from crawler.urls import absolute_http_url
 
 _WHITESPACE = re.compile(r"\s+")
+_SITE_LOGO = re.compile(r"(?i)(?:^|[/_-])(?:logo|favicon|default[_-]?share|share[_-]?icon)[^/]*$")
+_HIDDEN_STYLE = re.compile(
+    r"(?i)display\s*:\s*none|visibility\s*:\s*hidden|(?<![-\w])height\s*:\s*0(?:px)?\s*;\s*overflow\s*:\s*hidden"
+)
 BEIJING = ZoneInfo("Asia/Shanghai")
 """Time zone of Chinese portals' page times (Beijing time, no zone written)."""
 
@@ -67,3 +73,21 @@ def meta_content(soup: BeautifulSoup, *names: str) -> str:
             if isinstance(tag, Tag) and tag.get("content"):
                 return clean_text(str(tag["content"]))
     return ""
+
+
+def cover_image(url: str, base: str) -> str:
+    """The absolute cover image URL, or ``""`` when there is none or it is the site-wide logo.
+
+    Without a cover of its own the article's first body image is used, which beats a logo.
+    """
+    cover = absolute_http_url(url, base) or ""
+    return "" if _SITE_LOGO.search(urlsplit(cover).path) else cover
+
+
+def drop_hidden_elements(root: Tag) -> None:
+    """Remove elements styled invisible (``display:none``, zero height with overflow hidden): pixels, logos.
+
+    A lazy image styled ``height:0`` alone is only waiting for its script, and stays.
+    """
+    for element in root.find_all(style=_HIDDEN_STYLE):
+        element.decompose()

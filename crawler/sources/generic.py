@@ -24,13 +24,12 @@ from htmldate import find_date
 
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, meta_content
 from crawler.urls import absolute_http_url, host_of
 
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 _OFFLINE_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
-_SITE_LOGO = re.compile(r"(?i)(?:^|[/_-])(?:logo|favicon|default[_-]?share)[^/]*$")
 _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
 
 
@@ -118,9 +117,7 @@ class GenericParser:
             raise ExtractionError(url, "no_title", "the page has no article title")
         published = self._published(soup, ld, html, zone)
         canonical = self._canonical(url, soup, ld)
-        cover = absolute_http_url(_first_text(ld.get("image")) or meta_content(soup, "og:image", "twitter:image"), url) or ""
-        if _SITE_LOGO.search(urlsplit(cover).path):
-            cover = ""  # a site-wide logo is no cover: the first body image is used instead
+        cover = cover_image(_first_text(ld.get("image")) or meta_content(soup, "og:image", "twitter:image"), url)
         author = _first_text(ld.get("author")) or meta_content(soup, "article:author", "author")
         return ParsedPage(
             source=source_name(canonical), article_id=article_id_for(canonical), canonical_url=canonical,

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 
 from crawler.dates import parse_page_time
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, drop_hidden_elements, meta_content
 from crawler.urls import absolute_http_url, host_of
 
 
@@ -78,12 +78,12 @@ class PortalParser:
         return ParsedPage(
             source=self.name, article_id=article_id, canonical_url=canonical, title=title,
             published=parse_page_time(time_text, self.zone), published_text=time_text, zone=self.zone,
-            body=self._clean_body(body), thumbnail=absolute_http_url(meta_content(soup, *self.cover_meta), url) or "",
+            body=self._clean_body(body), thumbnail=cover_image(meta_content(soup, *self.cover_meta), url),
             lang=self.lang, author=meta_content(soup, *self.author_meta) or _select_text(soup, self.author_selectors),
         )
 
     def _title(self, soup: BeautifulSoup) -> str:
-        title = meta_content(soup, *self.title_meta) or _select_text(soup, self.title_selectors)
+        title = _select_text(soup, self.title_selectors) or meta_content(soup, *self.title_meta)
         return self.title_suffix.sub("", title) if self.title_suffix else title
 
     def _canonical(self, url: str, soup: BeautifulSoup) -> str:
@@ -95,6 +95,7 @@ class PortalParser:
         return url.split("#", 1)[0]
 
     def _clean_body(self, body: Tag) -> Tag:
+        drop_hidden_elements(body)
         for selector in self.drop_selectors:
             for junk in body.select(selector):
                 junk.decompose()

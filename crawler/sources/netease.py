@@ -1,0 +1,20 @@
+"""NetEase News (网易, ``www.163.com/<channel>/article/<ID>.html`` and the older ``<channel>.163.com/yy/mmdd/hh/<ID>.html``)."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.sources.portal import PortalParser
+
+
+class NetEaseParser(PortalParser):
+    """163.com articles: body ``div.post_body``, time from ``article:published_time``."""
+
+    name = "163"
+    hosts = ("163.com",)
+    article_url = re.compile(r"163\.com/(?:[a-z]+/article/|\d{2}/\d{4}/\d{2}/)([0-9A-Z]{16})\.html")
+    body_selectors = ("#endText", "div.post_body", "#content .content")
+    title_selectors = ("h1.post_title", "h1")
+    time_selectors = (".post_info", ".post_time_source")
+    drop_selectors = (".post_btmshare", ".post_end", ".ep-source", ".post_top", ".post_statement",
+                      ".post_recommends", ".gg200x300", ".nph_photo_ctrl")

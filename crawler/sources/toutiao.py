@@ -1,0 +1,23 @@
+"""Toutiao (今日头条, ``www.toutiao.com/article/<ID>/``, older ``/a<ID>/`` and ``/group/<ID>/``)."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.sources.portal import PortalParser
+
+
+class ToutiaoParser(PortalParser):
+    """toutiao.com articles: body ``article.tt-article-content`` (the 2019 template: the block after the title)."""
+
+    name = "toutiao"
+    hosts = ("toutiao.com",)
+    article_url = re.compile(r"toutiao\.com/(?:article/|group/|[ai])(\d{15,20})(?:[/?#]|$)")
+    body_selectors = ("article.tt-article-content", ".article-content > div:not(.article-sub)")
+    title_selectors = (".article-content > h1", "h1")
+    title_suffix = re.compile(r"\s*-\s*今日头条$")
+    time_meta = ()
+    time_selectors = (".article-meta > span:first-child", ".article-sub")
+    author_meta = ()
+    author_selectors = (".article-meta .name", ".article-sub > span:not(.original)")
+    drop_selectors = (".tt-vote-card", ".pgc-card", ".pgc-end-source")
