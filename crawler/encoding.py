@@ -3,6 +3,12 @@
 Chinese portals often declare the wrong charset (a page saved as UTF-8 still says ``gb2312``),
 so bytes that are valid UTF-8 are taken as UTF-8 before any declaration is believed: GBK text is
 practically never valid UTF-8, while the reverse mistake is common.
+
+Big5 text is also valid GB18030 (and often GBK text valid Big5), so for a page that is not UTF-8
+the declared charset competes with GB18030 and Big5: each is decoded, and the one whose
+non-ASCII characters are most often common Chinese characters wins, the declared one on a tie.
+A single-byte declaration (``iso-8859-1``) is believed unless GB18030 or Big5 reads the page as
+overwhelmingly common Chinese characters, which Latin text never is.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
@@ -45,24 +52,63 @@ def _codec(name: str | None) -> str | None:
     return _CHINESE_SUPERSETS.get(resolved.lower().replace("_", ""), resolved)
 
 
+_CHINESE_CODECS = ("gb18030", "big5hkscs")
+_SAMPLE_CHARS = 20000
+_SURELY_CHINESE = 0.9
+_SURE_SAMPLE = 50
+
+
+@cache
+def _common_chinese_chars() -> frozenset[str]:
+    """The GB2312 hanzi and Big5 level-1 hanzi (the everyday characters of both scripts), and CJK punctuation."""
+    def decoded(codec: str, leads: range, trails: list[int]) -> set[str]:
+        chars = set()
+        for lead in leads:
+            for trail in trails:
+                try:
+                    chars.add(bytes((lead, trail)).decode(codec))
+                except UnicodeDecodeError:
+                    continue
+        return chars
+
+    gb2312 = decoded("gb2312", range(0xB0, 0xF8), list(range(0xA1, 0xFF)))
+    big5 = decoded("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)])
+    return frozenset(gb2312 | big5 | set("，。、；：？！“”‘’（）《》〈〉「」『』【】…—·　"))
+
+
+def _common_share(text: str, minimum: int = 0) -> float:
+    unusual = [char for char in text if ord(char) > 0x7F][:_SAMPLE_CHARS]
+    if len(unusual) < max(minimum, 1):
+        return 1.0 if not minimum else 0.0
+    common = _common_chinese_chars()
+    return sum(char in common for char in unusual) / len(unusual)
+
+
+def _strict(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
-    """Return the page text: BOM, then valid UTF-8, then the declared charset, then GB18030."""
+    """Return the page text: BOM, then valid UTF-8, then the best of declared, GB18030 and Big5."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(encoding, errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    if (text := _strict(body, "utf-8")) is not None:
+        return text
     declared = _codec(http_content_type_encoding(header_value(headers, "Content-Type")))
     declared = declared or _codec(html_body_declared_encoding(body))
-    for encoding in (declared, "gb18030"):
-        if encoding:
-            try:
-                return body.decode(encoding)
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return body.decode(declared or "gb18030", errors="replace")
+    candidates = dict.fromkeys(name for name in (declared, *_CHINESE_CODECS) if name)
+    decoded = [(text, name) for name in candidates if (text := _strict(body, name)) is not None]
+    single_byte = declared is not None and declared not in _CHINESE_CODECS and "utf" not in declared.lower()
+    if single_byte and decoded and decoded[0][1] == declared:
+        chinese = [text for text, name in decoded[1:] if _common_share(text, _SURE_SAMPLE) >= _SURELY_CHINESE]
+        return chinese[0] if chinese else decoded[0][0]
+    if not decoded:
+        return body.decode(declared if declared in _CHINESE_CODECS else "gb18030", errors="replace")
+    return max(decoded, key=lambda pair: _common_share(pair[0]))[0]  # max keeps the first of equals
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -39,6 +39,45 @@ def test_page_decodes_to_the_same_article(body: bytes, headers: dict[str, str] |
     assert rendered == CHANNEL.golden.read_text(encoding="utf-8")
 
 
+NETEASE = page("KC12OUHK000189FH")  # a real UTF-8 page with no charset declaration
+
+
+def _traditional_page() -> str:
+    """The real NetEase page in Traditional characters (OpenCC), its charset declarations removed."""
+    import opencc
+    text = opencc.OpenCC("s2t").convert(NETEASE.html.read_text(encoding="utf-8"))
+    assert "charset" not in text.lower().split("</head>")[0]
+    return text
+
+
+TRADITIONAL = _traditional_page()
+
+
+@pytest.mark.parametrize(("codec", "declaration", "headers"), [
+    ("big5", "", {"Content-Type": "text/html; charset=big5"}),
+    ("big5", '<meta charset="big5">', None),
+    ("big5", "", None),
+    ("big5", "", {"Content-Type": "text/html; charset=gbk"}),
+    ("big5", '<meta charset="gb2312">', None),
+    ("big5", '<meta charset="utf-8">', None),
+    ("big5hkscs", '<meta http-equiv="Content-Type" content="text/html; charset=big5-hkscs">', None),
+    ("gbk", '<meta charset="big5">', None),
+    ("gb18030", "", {"Content-Type": "text/html; charset=big5"}),
+    ("gbk", '<meta charset="iso-8859-1">', None),  # the page's <html lang="zh-CN"> settles it
+], ids=lambda value: str(value)[:30] if value else "none")
+def test_traditional_and_simplified_pages_decode_whatever_they_declare(
+    codec: str, declaration: str, headers: dict[str, str] | None
+) -> None:
+    """Re-encoded real page text, declared rightly, wrongly or not at all, reads back exactly."""
+    source = TRADITIONAL if codec.startswith("big5") else NETEASE.html.read_text(encoding="utf-8")
+    source = source.replace("<head>", "<head>" + declaration, 1)
+    body = source.encode(codec, errors="xmlcharrefreplace")
+    assert body.decode(codec) != source or codec == "gb18030"  # some characters became &#...; references
+    expected = render(extract(NETEASE.url, source))
+    assert render(extract(NETEASE.url, body, headers)) == expected
+    assert "停擺" in expected if codec.startswith("big5") else "停摆" in expected
+
+
 def test_scrapy_headers_object_is_understood() -> None:
     from scrapy.http import Headers
 
@@ -48,3 +87,8 @@ def test_scrapy_headers_object_is_understood() -> None:
 
 def test_undecodable_bytes_do_not_raise() -> None:
     assert isinstance(decode_html(bytes(range(256)) * 4, {"Content-Type": "text/html; charset=nonsense"}), str)
+
+
+def test_a_latin_page_declared_single_byte_stays_latin() -> None:
+    page_text = "<html><head><meta charset='iso-8859-1'></head><body><p>" + "Le café était très animé, à côté de l'église. " * 30
+    assert decode_html(page_text.encode("latin-1")) == page_text
