@@ -4,8 +4,8 @@
     Turn a saved page into Markdown: print it, or write ``DIR/<source>/<ID>.md``.
 ``newsmd get URL [URL ...] [-o DIR]``
     Fetch pages through Scrapy (same parser, same pipelines) and write them (default ``output/``).
-``newsmd crawl qq --channels finance,tech [...]``
-    Discover and write a source's articles; incremental and resumable (scheduled runs).
+``newsmd crawl qq --channels finance,tech [...]``, ``newsmd crawl --feed URL``, ``--sitemap URL``
+    Discover and write articles; incremental and resumable (scheduled runs).
 ``newsmd site init DIR``
     Create a minimal Hugo site whose ``content/posts`` takes the output.
 
@@ -47,6 +47,8 @@ def _settings(args: argparse.Namespace) -> Any:
         settings.set("LAYOUT", args.layout, priority="cmdline")
     if getattr(args, "images", None):
         settings.set("IMAGES", args.images, priority="cmdline")
+    if args.undated:
+        settings.set("UNDATED_ARTICLES", args.undated, priority="cmdline")
     try:
         apply_config(settings)
     except ConfigError as error:
@@ -71,7 +73,7 @@ def _parse_command(args: argparse.Namespace) -> int:
     settings = _settings(args)
     options = OutputOptions.from_settings(settings, args.output)
     try:
-        article = extract(args.url, body)
+        article = extract(args.url, body, undated=settings.get("UNDATED_ARTICLES", "skip"))
     except ExtractionError as error:
         _error(str(error))
         return EXIT_FAILED
@@ -138,25 +140,49 @@ def _get_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if counts["failed"] or handled < len(urls) else EXIT_OK
 
 
-def _crawl_command(args: argparse.Namespace) -> int:
-    from crawler.mirror import MirrorServer
+def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None:
+    """The spider and its arguments the crawl options ask for, or ``None`` (after a message) if unclear."""
+    from crawler.spiders.links import FeedSpider, SitemapSpider, parse_since
     from crawler.spiders.qq import QQSpider
 
+    chosen = [name for name, value in (("a source", args.source), ("--feed", args.feed), ("--sitemap", args.sitemap))
+              if value]
+    if len(chosen) != 1:
+        _error("give one of: a source (qq), --feed URL, --sitemap URL" + (f"; got {', '.join(chosen)}" if chosen else ""))
+        return None
+    if args.source:
+        return QQSpider, {"channels": args.channels, "pages": args.pages, "hot": "1" if args.hot else "0"}
+    try:
+        parse_since(args.since or "")
+    except ValueError as error:
+        _error(str(error))
+        return None
+    if args.feed:
+        return FeedSpider, {"url": args.feed}
+    return SitemapSpider, {"url": args.sitemap, "since": args.since or ""}
+
+
+def _crawl_command(args: argparse.Namespace) -> int:
+    from crawler.mirror import MirrorServer
+
+    spider = _crawl_spider(args)
+    if spider is None:
+        return EXIT_USAGE
+    spider_class, spider_args = spider
     settings = _crawl_settings(args)
     if args.force:
         settings.set("FORCE_REWRITE", True, priority="cmdline")
     if args.resume:
         settings.set("JOBDIR", args.resume, priority="cmdline")
-    spider_args = {"channels": args.channels, "pages": args.pages, "hot": "1" if args.hot else "0"}
     if args.mirror is None:
-        counts = _run_crawl(QQSpider, settings, **spider_args)
+        counts = _run_crawl(spider_class, settings, **spider_args)
     else:
         if not Path(args.mirror).is_dir():
             _error(f"no snapshot folder {args.mirror}")
             return EXIT_USAGE
         with MirrorServer(args.mirror) as mirror:
             settings.set("MIRROR", mirror.mirror_setting(), priority="cmdline")
-            counts = _run_crawl(QQSpider, settings, **spider_args)
+            counts = _run_crawl(spider_class, settings, **spider_args)
     return EXIT_FAILED if counts["failed"] else EXIT_OK
 
 
@@ -192,7 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     get.set_defaults(handler=_get_command)
 
     crawl = commands.add_parser("crawl", help="discover and write articles of a source (scheduled runs)")
-    crawl.add_argument("source", choices=["qq"], help="the source to crawl")
+    crawl.add_argument("source", nargs="?", choices=["qq"], help="the source to crawl (or --feed / --sitemap)")
+    crawl.add_argument("--feed", metavar="URL", help="crawl the articles of an RSS, Atom or JSON feed")
+    crawl.add_argument("--sitemap", metavar="URL", help="crawl the articles of a sitemap (index, news sitemap)")
+    crawl.add_argument("--since", metavar="DATE", help="with --sitemap: skip entries whose lastmod is older")
     crawl.add_argument("--channels", default="news", help="comma-separated channels (default: news)")
     crawl.add_argument("--pages", type=int, default=1, help="feed pages per channel (default: 1)")
     crawl.add_argument("--hot", action="store_true", help="also follow the hot list")
@@ -214,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (parse, get, crawl):
         command.add_argument("--config", metavar="FILE", help="newsmd.toml to use (default: ./newsmd.toml if present)")
         command.add_argument("--layout", choices=["flat", "bundle"], help="qq/<ID>.md or qq/<ID>/index.md")
+        command.add_argument("--undated", choices=["skip", "write"],
+                             help="a page with no publication time: skip it (default) or write it without a date")
     for command in (get, crawl):
         command.add_argument("--images", choices=["remote", "download"],
                              help="keep remote image URLs, or download images into each page bundle")

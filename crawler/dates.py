@@ -42,17 +42,18 @@ _UNIT_SECONDS = {
 _DAYS_BACK = {"今天": 0, "today": 0, "昨天": 1, "yesterday": 1, "前天": 2}
 
 
+def parse_rfc2822(value: str) -> datetime | None:
+    """An e-mail style time (HTTP ``Date``, RSS ``pubDate``), UTC when it has no zone, or ``None``."""
+    try:
+        found = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
 def response_time(headers: Mapping[Any, Any] | None) -> datetime:
     """When the page was served: its HTTP ``Date`` header, else now (UTC)."""
-    value = header_value(headers, "Date")
-    if value:
-        try:
-            served = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            served = None
-        if served is not None:
-            return served if served.tzinfo else served.replace(tzinfo=UTC)
-    return datetime.now(UTC)
+    return parse_rfc2822(header_value(headers, "Date")) or datetime.now(UTC)
 
 
 def _build(zone: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0,

@@ -2,7 +2,8 @@
 
 A row holds the feed version last seen (to skip fetching an unchanged article) and the hash of
 the file last written (to tell an updated article from an unchanged one). Downloaded images are
-recorded per article (URL -> file in the bundle) so a re-run does not fetch them again.
+recorded per article (URL -> file in the bundle) so a re-run does not fetch them again. Links
+found in feeds and sitemaps are recorded with the update stamp they had when written.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ class ArticleState:
             " source TEXT NOT NULL, article_id TEXT NOT NULL, url TEXT NOT NULL, file TEXT NOT NULL,"
             " PRIMARY KEY (source, article_id, url))"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS links ("
+            " url TEXT PRIMARY KEY, version TEXT NOT NULL, updated_at TEXT NOT NULL)"
+        )
         self._db.commit()
 
     def get(self, source: str, article_id: str) -> ArticleRecord | None:
@@ -88,6 +93,20 @@ class ArticleState:
             self._db.execute(
                 "INSERT INTO images VALUES (?, ?, ?, ?) ON CONFLICT (source, article_id, url) DO UPDATE SET file=excluded.file",
                 (source, article_id, url, file),
+            )
+
+    def link_version(self, url: str) -> str | None:
+        """The update stamp a feed or sitemap link had when its article was last written, if ever."""
+        row = self._db.execute("SELECT version FROM links WHERE url=?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def record_link(self, url: str, version: str) -> None:
+        """Remember that the article at ``url`` was written as of update stamp ``version``."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO links VALUES (?, ?, datetime('now'))"
+                " ON CONFLICT (url) DO UPDATE SET version=excluded.version, updated_at=excluded.updated_at",
+                (url, version),
             )
 
     def close(self) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import frontmatter
 import pytest
 
+from conftest import page
+from crawler import extract, render
 from crawler.dates import UTC, parse_page_time, response_time
+from crawler.errors import ExtractionError
 from crawler.sources.base import BEIJING
 
 # Served at 2026-11-25 10:30:00 Beijing time.
@@ -60,3 +64,35 @@ def test_the_response_time_is_the_date_header_else_now() -> None:
     before = datetime.now(UTC)
     assert before - timedelta(seconds=1) <= response_time({"Date": "garbage"}) <= datetime.now(UTC)
     assert response_time(None) >= before
+
+
+TOUTIAO = page("7404384826024935990")
+TOUTIAO_TIME = "<span>2024-08-18 15:54</span>"
+
+
+def _toutiao_with_time(text: str) -> str:
+    html = TOUTIAO.html.read_text(encoding="utf-8")
+    assert html.count(TOUTIAO_TIME) == 1
+    return html.replace(TOUTIAO_TIME, f"<span>{text}</span>" if text else "")
+
+
+def test_a_real_page_with_a_relative_time_is_dated_from_its_response() -> None:
+    article = extract(TOUTIAO.url, _toutiao_with_time("3小时前"), {"Date": "Wed, 25 Nov 2026 02:30:00 GMT"})
+    assert article.published == datetime(2026, 11, 25, 7, 30, tzinfo=BEIJING)
+    assert 'date: "2026-11-25 07:30:00"' in render(article)
+
+
+def test_no_date_is_skipped_by_default_or_written_without_one() -> None:
+    undated = _toutiao_with_time("")
+    with pytest.raises(ExtractionError) as raised:
+        extract(TOUTIAO.url, undated)
+    assert raised.value.reason == "no_date"
+    article = extract(TOUTIAO.url, undated, undated="write")
+    assert article.published is None
+    rendered = render(article)
+    post = frontmatter.loads(rendered)
+    assert "date" not in post.metadata and post.metadata["title"] == article.title
+    dated = TOUTIAO.golden.read_text(encoding="utf-8")
+    assert rendered == dated.replace('date: "2024-08-18 15:54:00"\n', "")
+    with pytest.raises(ValueError):
+        extract(TOUTIAO.url, undated, undated="guess")

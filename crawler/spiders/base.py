@@ -13,6 +13,7 @@ from crawler.article import Article
 from crawler.errors import ExtractionError
 from crawler.extract import extract
 from crawler.signals import article_failed
+from crawler.state import ArticleState, state_path
 
 SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
 
@@ -24,8 +25,26 @@ def crawl_summary(stats: Any) -> tuple[dict[str, int], str]:
     return counts, " / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS)
 
 
+def flag(value: Any) -> bool:
+    """A spider argument read as a switch (``1``, ``true``, ``yes``, ``on``)."""
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
 class ArticleSpider(Spider):
     """Base for spiders whose leaves are article pages."""
+
+    article_state: ArticleState | None = None
+
+    def open_state(self) -> ArticleState:
+        """The incremental-crawl state file of this crawl, opened on first use."""
+        if self.article_state is None:
+            self.article_state = ArticleState(state_path(self.crawler.settings))
+        return self.article_state
+
+    def closed(self, reason: str) -> None:
+        self.logger.warning("summary: %s (%s)", crawl_summary(self.crawler.stats)[1], reason)
+        if self.article_state is not None:
+            self.article_state.close()
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         """Extract the article; a page that is not one is logged, counted and skipped."""

@@ -18,14 +18,9 @@ from crawler.errors import ExtractionError
 from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
-from crawler.spiders.base import ArticleSpider, crawl_summary
-from crawler.state import ArticleState, state_path
+from crawler.spiders.base import ArticleSpider, flag
 
 _RETRY_AS_VIEW = frozenset({"thin_page", "empty_body"})
-
-
-def _flag(value: Any) -> bool:
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 class QQSpider(ArticleSpider):
@@ -38,9 +33,8 @@ class QQSpider(ArticleSpider):
         super().__init__(*args, **kwargs)
         self.channels = [channel.strip() for channel in str(channels).split(",") if channel.strip()]
         self.pages = max(1, int(pages))
-        self.hot = _flag(hot)
-        self.force = _flag(force)
-        self.article_state: ArticleState | None = None
+        self.hot = flag(hot)
+        self.force = flag(force)
         self.scheduled: set[str] = set()
         self.seen_pages: dict[str, set[frozenset[str]]] = {}
         self.feed_versions: dict[str, str] = {}
@@ -52,13 +46,8 @@ class QQSpider(ArticleSpider):
         crawler.signals.connect(spider.on_article_written, signal=article_written)
         return spider
 
-    def _open_state(self) -> ArticleState:
-        if self.article_state is None:
-            self.article_state = ArticleState(state_path(self.crawler.settings))
-        return self.article_state
-
     async def start(self) -> AsyncIterator[Request]:
-        self._open_state()
+        self.open_state()
         feed_url = self.settings.get("QQ_FEED_URL", qq_feed.FEED_URL)
         for channel in self.channels:
             yield self._feed_request(feed_url, channel, 0)
@@ -106,7 +95,7 @@ class QQSpider(ArticleSpider):
 
     def _follow(self, entries: list[qq_feed.FeedEntry]) -> Iterator[Request]:
         stats = self.crawler.stats
-        state = self._open_state()
+        state = self.open_state()
         limit = self.settings.getint("MAX_ARTICLES_PER_RUN", 0)
         template = self.settings.get("QQ_ARTICLE_URL", qq_feed.ARTICLE_URL)
         for entry in entries:
@@ -159,9 +148,4 @@ class QQSpider(ArticleSpider):
         version = self.feed_versions.pop(article.article_id, None)
         if version is None:
             return
-        self._open_state().record(article.source, article.article_id, version, result.content_hash, str(result.path))
-
-    def closed(self, reason: str) -> None:
-        self.logger.warning("summary: %s (%s)", crawl_summary(self.crawler.stats)[1], reason)
-        if self.article_state is not None:
-            self.article_state.close()
+        self.open_state().record(article.source, article.article_id, version, result.content_hash, str(result.path))

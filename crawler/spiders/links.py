@@ -1,0 +1,152 @@
+"""Spiders that find article links in documents: ``feed`` (RSS, Atom, JSON Feed) and ``sitemap``.
+
+``scrapy crawl feed -a url=FEED_URL`` and ``scrapy crawl sitemap -a url=SITEMAP_URL [-a since=DATE]``.
+Incremental like the Tencent crawl: a link whose update stamp is the one last written is not
+fetched again (a link without a stamp only once); ``force`` fetches everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.article import Article
+from crawler.dates import UTC, parse_iso, parse_page_time
+from crawler.errors import ExtractionError
+from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
+from crawler.signals import article_written
+from crawler.sources import parser_for
+from crawler.spiders.base import ArticleSpider, flag
+
+MAX_SITEMAP_DEPTH = 3
+
+
+def parse_since(value: str) -> datetime | None:
+    """The ``since`` argument: an ISO date or time (UTC when it has no zone), or ``None`` when empty."""
+    if not str(value).strip():
+        return None
+    since = parse_iso(str(value), UTC) or parse_page_time(str(value), UTC)
+    if since is None:
+        raise ValueError(f"since must be an ISO date such as 2026-11-01, not {value!r}")
+    return since
+
+
+class LinkSpider(ArticleSpider):
+    """Base of document-driven spiders: fetch ``url``, follow the article links it lists."""
+
+    def __init__(self, url: str = "", force: str = "0", since: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.document_urls = [part.strip() for part in str(url).split(",") if part.strip()]
+        if not self.document_urls:
+            raise ValueError(f"no URL given: use -a url=URL[,URL...] for the {self.name} spider")
+        self.force = flag(force)
+        self.since = parse_since(since)
+        self.scheduled: set[str] = set()
+        self.pending: dict[tuple[str, str], Link] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LinkSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.force = spider.force or crawler.settings.getbool("FORCE_REWRITE")
+        crawler.signals.connect(spider.on_article_written, signal=article_written)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.open_state()
+        for url in self.document_urls:
+            yield self.document_request(url)
+
+    def document_request(self, url: str, depth: int = 0) -> Request:
+        return Request(url, callback=self.parse_document, errback=self.on_download_error,
+                       cb_kwargs={"depth": depth}, dont_filter=True)
+
+    def parse_document(self, response: Response, depth: int = 0) -> Iterator[Request]:
+        """Read the feed or sitemap; a broken one is reported and counted."""
+        try:
+            yield from self.read_document(response, depth)
+        except LinkDocumentError as error:
+            self.report_failure(response.url, error.reason, error.detail)
+
+    def read_document(self, response: Response, depth: int) -> Iterator[Request]:
+        raise NotImplementedError
+
+    def too_old(self, link: Link) -> bool:
+        modified = link.modified()
+        return self.since is not None and modified is not None and modified < self.since
+
+    def follow(self, links: list[Link]) -> Iterator[Request]:
+        """Schedule the article links not written before (or updated since), within the run's cap."""
+        stats = self.crawler.stats
+        state = self.open_state()
+        limit = self.settings.getint("MAX_ARTICLES_PER_RUN", 0)
+        for link in links:
+            if link.url in self.scheduled:
+                continue
+            self.scheduled.add(link.url)
+            stats.inc_value("newsmd/discovered")
+            if self.too_old(link):
+                stats.inc_value("newsmd/skipped")
+                stats.inc_value("newsmd/skipped/before_since")
+                continue
+            known = state.link_version(link.url)
+            if known is not None and (known == link.version or not link.version) and not self.force:
+                stats.inc_value("newsmd/unchanged")
+                stats.inc_value("newsmd/unchanged/not_fetched")
+                continue
+            try:
+                parser_for(link.url)
+            except ExtractionError as error:
+                self.report_failure(link.url, error.reason, error.detail)
+                continue
+            if limit and stats.get_value("newsmd/scheduled", 0) >= limit:
+                stats.inc_value("newsmd/skipped")
+                stats.inc_value("newsmd/skipped/over_limit")
+                continue
+            stats.inc_value("newsmd/scheduled")
+            yield Request(link.url, callback=self.parse_article, errback=self.on_download_error,
+                          meta={"newsmd_link": link}, dont_filter=True)
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        for article in super().parse_article(response):
+            self.pending[(article.source, article.article_id)] = response.meta["newsmd_link"]
+            yield article
+
+    def on_article_written(self, article: Article, result: Any) -> None:
+        """Record a written (or confirmed unchanged) article's link and stamp in the state file."""
+        link = self.pending.pop((article.source, article.article_id), None)
+        if link is not None:
+            self.open_state().record_link(link.url, link.version)
+
+
+class FeedSpider(LinkSpider):
+    """``scrapy crawl feed -a url=FEED_URL``: the articles of an RSS 2.0, Atom or JSON Feed."""
+
+    name = "feed"
+
+    def read_document(self, response: Response, depth: int) -> Iterator[Request]:
+        yield from self.follow(parse_feed(response.body, response.url))
+
+
+class SitemapSpider(LinkSpider):
+    """``scrapy crawl sitemap -a url=SITEMAP_URL [-a since=DATE]``: sitemap indexes, urlsets, news sitemaps.
+
+    ``since`` skips pages, and child sitemaps, whose ``lastmod`` is older.
+    """
+
+    name = "sitemap"
+
+    def read_document(self, response: Response, depth: int) -> Iterator[Request]:
+        sitemap = parse_sitemap(response.body, response.url)
+        for child in sitemap.sitemaps:
+            if self.too_old(child) or child.url in self.scheduled:
+                continue
+            self.scheduled.add(child.url)
+            if depth + 1 > MAX_SITEMAP_DEPTH:
+                self.report_failure(child.url, "sitemap_too_deep", f"sitemap indexes nested over {MAX_SITEMAP_DEPTH} deep")
+                continue
+            yield self.document_request(child.url, depth + 1)
+        yield from self.follow(sitemap.pages)

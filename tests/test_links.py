@@ -1,0 +1,204 @@
+"""Feeds and sitemaps: link parsing, and ``feed``/``sitemap`` crawls that are incremental.
+
+No real feed or sitemap of these portals was captured, so the documents here are written from
+the specifications (RSS 2.0, Atom 1.0, JSON Feed 1.1, sitemaps.org and Google News sitemaps);
+the article pages they point to are the real saved pages of ``tests/fixtures/``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, LocalSite, SavedPage, page
+from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
+
+ARTICLES = [page("KC12OUHK000189FH"), page("doc-iicezzrq4076655"), page("7404384826024935990"), page("ifeng-7rtKNyg6PU9")]
+HOSTS = ["feeds.example.org", "www.163.com", "news.sina.com.cn", "www.toutiao.com", "news.ifeng.com"]
+
+
+def rss(items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(
+        f"<item><title><![CDATA[标题 <b>{number}</b>]]></title><link>{url}</link>"
+        f"<guid isPermaLink=\"false\">id-{number}</guid><pubDate>{stamp}</pubDate></item>"
+        for number, (url, stamp) in enumerate(items)
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
+            f"<channel><title>新闻</title><link>https://feeds.example.org/</link>"
+            f'<atom:link href="https://feeds.example.org/rss.xml" rel="self"/>{entries}</channel></rss>').encode()
+
+
+def atom(items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(
+        f'<entry><title>t</title><id>urn:{n}</id><link rel="enclosure" href="https://cdn.example.org/{n}.jpg"/>'
+        f'<link rel="alternate" type="text/html" href="{url}"/><updated>{stamp}</updated></entry>'
+        for n, (url, stamp) in enumerate(items)
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>{entries}</feed>'.encode()
+
+
+def urlset(items: list[tuple[str, str]], news: bool = False) -> bytes:
+    def stamp(value: str) -> str:
+        if news:
+            return f"<news:news><news:publication_date>{value}</news:publication_date></news:news>"
+        return f"<lastmod>{value}</lastmod>"
+
+    entries = "".join(f"<url><loc>{url}</loc>{stamp(value)}</url>" for url, value in items)
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}</urlset>').encode()
+
+
+def sitemap_index(items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(f"<sitemap><loc>{url}</loc><lastmod>{value}</lastmod></sitemap>" for url, value in items)
+    return f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'.encode()
+
+
+def test_rss_atom_and_json_feed_links_come_with_their_stamps() -> None:
+    items = [(ARTICLES[0].url, "Thu, 16 Oct 2025 12:02:18 GMT"), (ARTICLES[1].url + "#comments", "Sat, 07 Sep 2019 04:04:43 +0800")]
+    assert parse_feed(rss(items)) == [Link(ARTICLES[0].url, items[0][1]), Link(ARTICLES[1].url, items[1][1])]
+    assert parse_feed(atom([("/c/7rtKNyg6PU9", "2019-11-25T08:04:30Z")]), "https://news.ifeng.com/feed") == [
+        Link("https://news.ifeng.com/c/7rtKNyg6PU9", "2019-11-25T08:04:30Z")]
+    json_feed = {"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": [
+        {"id": "1", "url": ARTICLES[2].url, "date_published": "2024-08-18T15:54:00+08:00"},
+        {"id": "2", "url": "javascript:alert(1)"}, {"id": "3"}, "not an item"]}
+    assert parse_feed(json.dumps(json_feed).encode()) == [Link(ARTICLES[2].url, "2024-08-18T15:54:00+08:00")]
+    assert parse_feed(rss(items))[0].modified().isoformat() == "2025-10-16T12:02:18+00:00"  # type: ignore[union-attr]
+
+
+def test_sitemaps_index_urlset_news_and_gzip() -> None:
+    index = parse_sitemap(sitemap_index([("https://www.163.com/sitemap-1.xml.gz", "2025-10-16")]))
+    assert index.sitemaps == [Link("https://www.163.com/sitemap-1.xml.gz", "2025-10-16")] and not index.pages
+    pages = parse_sitemap(gzip.compress(urlset([(ARTICLES[0].url, "2025-10-16T20:02:18+08:00")], news=True)))
+    assert pages.pages == [Link(ARTICLES[0].url, "2025-10-16T20:02:18+08:00")] and not pages.sitemaps
+
+
+@pytest.mark.parametrize("document", [
+    b"", b"<html><body>not a feed</body></html>", b"{\"items\": []}", b"<rss><channel><item>", b"\x1f\x8b broken gzip",
+    b"[" * 100000 + b"]" * 100000, b'{"version": "https://jsonfeed.org/version/1.1", "items": {"a": 1}}',
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss><channel><item><link>&c;</link></item></channel></rss>',
+])
+def test_broken_or_hostile_documents_raise_the_documented_error_or_give_nothing(document: bytes) -> None:
+    try:
+        assert parse_feed(document) == []  # entities are never expanded
+    except LinkDocumentError:
+        pass
+    with pytest.raises(LinkDocumentError):
+        parse_sitemap(document)
+
+
+def test_external_entities_are_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("https://evil.example/leaked")
+    for kind in ("rss", "urlset"):
+        inner = "<channel><item><link>&e;</link></item></channel>" if kind == "rss" else "<url><loc>&e;</loc></url>"
+        document = (f'<?xml version="1.0"?><!DOCTYPE {kind} [<!ENTITY e SYSTEM "file://{secret}">]>'
+                    f"<{kind}>{inner}</{kind}>").encode()
+        links = parse_feed(document) if kind == "rss" else parse_sitemap(document).pages
+        assert links == []
+
+
+def _serve_articles(site: LocalSite) -> None:
+    for saved in ARTICLES:
+        site.serve(saved.url.split(saved.url.split("/")[2], 1)[1], saved.html.read_bytes())
+
+
+def _crawl(args: list[str], site: LocalSite, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    mirror = json.dumps({host: site.base for host in HOSTS})
+    return subprocess.run([*args, "-s", f"MIRROR={mirror}", "-s", f"OUTPUT_DIR={out}", "-s", "LOG_LEVEL=WARNING"],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def _article_hits(site: LocalSite) -> list[str]:
+    return [hit for hit in site.hits if not hit.endswith((".xml", ".gz", ".json", "robots.txt"))]
+
+
+def _assert_goldens(out: Path, saved: list[SavedPage]) -> None:
+    for article in saved:
+        source = "generic" if article.source == "generic" else article.source
+        written = list(out.rglob(f"{article.html.stem.split('-', 1)[-1]}.md"))
+        assert len(written) == 1, (source, article.html.stem, sorted(str(p) for p in out.rglob("*.md")))
+        assert written[0].read_text(encoding="utf-8") == article.golden.read_text(encoding="utf-8")
+
+
+def test_feed_crawl_writes_each_article_once_and_refetches_only_updated_ones(
+    local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    _serve_articles(local_site)
+    stamps = ["Thu, 16 Oct 2025 12:02:18 GMT", "Sat, 07 Sep 2019 04:04:43 +0800", "Sun, 18 Aug 2024 07:54:00 GMT",
+              "Mon, 25 Nov 2019 08:04:30 GMT"]
+    local_site.serve("/rss.xml", rss([(saved.url, stamp) for saved, stamp in zip(ARTICLES, stamps, strict=True)]),
+                     content_type="application/rss+xml")
+    out = tmp_path / "content"
+    first = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", "-o", str(out)], local_site, out, cli_env)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.splitlines()[-1] == "4 discovered / 4 written / 0 updated / 0 unchanged / 0 skipped / 0 failed"
+    _assert_goldens(out, ARTICLES)
+    assert len(_article_hits(local_site)) == 4
+
+    local_site.hits.clear()
+    again = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", "-o", str(out)], local_site, out, cli_env)
+    assert again.stderr.splitlines()[-1] == "4 discovered / 0 written / 0 updated / 4 unchanged / 0 skipped / 0 failed"
+    assert _article_hits(local_site) == []
+
+    stamps[1] = "Sat, 07 Sep 2019 09:08:25 +0800"  # the feed says the Sina article was updated
+    local_site.serve("/rss.xml", rss([(saved.url, stamp) for saved, stamp in zip(ARTICLES, stamps, strict=True)]))
+    local_site.hits.clear()
+    third = _crawl(["scrapy", "crawl", "feed", "-a", "url=https://feeds.example.org/rss.xml"], local_site, out, cli_env)
+    assert third.returncode == 0, third.stderr
+    assert _article_hits(local_site) == ["GET /c/2019-09-07/doc-iicezzrq4076655.shtml"]
+    assert "4 discovered / 0 written / 0 updated / 4 unchanged / 0 skipped / 0 failed" in third.stderr
+
+
+def test_sitemap_crawl_follows_the_index_and_filters_by_lastmod(
+    local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    _serve_articles(local_site)
+    local_site.serve("/sitemap.xml", sitemap_index([("https://feeds.example.org/old.xml", "2019-01-01"),
+                                                    ("https://feeds.example.org/news.xml.gz", "2025-10-16"),
+                                                    ("https://feeds.example.org/recent.xml", "2025-10-17")]),
+                     content_type="application/xml")
+    local_site.serve("/old.xml", urlset([("https://www.163.com/news/article/OLD0000000000000.html", "2019-01-01")]))
+    local_site.serve("/news.xml.gz", gzip.compress(urlset([(ARTICLES[0].url, "2025-10-16T20:02:18+08:00"),
+                                                           (ARTICLES[1].url, "2019-09-07T04:04:43+08:00")], news=True)),
+                     content_type="application/x-gzip")
+    local_site.serve("/recent.xml", urlset([(ARTICLES[2].url, "2024-08-18"), ("ftp://www.163.com/x", "2025-11-01")]))
+    out = tmp_path / "content"
+    result = _crawl(["newsmd", "crawl", "--sitemap", "https://feeds.example.org/sitemap.xml", "--since", "2020-01-01",
+                     "-o", str(out)], local_site, out, cli_env)
+    assert "GET /old.xml" not in local_site.hits  # an old child sitemap is not even fetched
+    assert result.stderr.splitlines()[-1] == "3 discovered / 2 written / 0 updated / 0 unchanged / 1 skipped / 0 failed"
+    assert result.returncode == 0, result.stderr
+    _assert_goldens(out, [ARTICLES[0], ARTICLES[2]])
+    assert not list(out.rglob("doc-iicezzrq4076655.md"))  # lastmod 2019 is before --since
+
+
+def test_a_broken_feed_is_reported_and_counted(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    local_site.serve("/rss.xml", b"<html>moved</html>")
+    out = tmp_path / "content"
+    result = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml"], local_site, out, cli_env)
+    assert result.returncode == 1
+    assert "https://feeds.example.org/rss.xml: an XML document of type <html>, not RSS or Atom [not_a_feed]" in result.stderr
+    assert result.stderr.splitlines()[-1].endswith("1 failed")
+
+
+def test_an_undated_article_fails_by_default_and_is_written_when_asked(
+    local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    toutiao = ARTICLES[2]
+    local_site.serve("/article/7404384826024935990/",
+                     toutiao.html.read_bytes().replace(b"<span>2024-08-18 15:54</span>", b""))
+    local_site.serve("/feed.json", json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": "1", "url": toutiao.url}]}).encode(), content_type="application/feed+json")
+    out = tmp_path / "content"
+    skipped = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/feed.json", "-o", str(out)], local_site, out, cli_env)
+    assert skipped.returncode == 1 and f"{toutiao.url}: the page has no publication time [no_date]" in skipped.stderr
+    written = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/feed.json", "--undated", "write",
+                      "-o", str(out)], local_site, out, cli_env)
+    assert written.returncode == 0, written.stderr
+    assert written.stderr.splitlines()[-1] == "1 discovered / 1 written / 0 updated / 0 unchanged / 0 skipped / 0 failed"
+    assert "date:" not in (out / "toutiao" / "7404384826024935990.md").read_text(encoding="utf-8")
