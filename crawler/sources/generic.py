@@ -17,19 +17,25 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+import lxml.html
 import tldextract
 import trafilatura
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 from htmldate import find_date
 
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, meta_content
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image
 from crawler.urls import absolute_http_url, host_of
 
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 _OFFLINE_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WHITESPACE = re.compile(r"\s+")
+_IMAGE_ATTRIBUTES = ("data-original", "data-src", "src")
 _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
 
 
@@ -48,7 +54,7 @@ def article_id_for(canonical: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _json_ld_articles(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
+def _json_ld_articles(doc: HtmlElement) -> Iterator[dict[str, Any]]:
     def walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
         if depth > 6:
             return
@@ -62,11 +68,26 @@ def _json_ld_articles(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
                 yield node
             yield from walk(node.get("@graph"), depth + 1)
 
-    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+    for script in doc.xpath('//script[@type="application/ld+json"]'):
         try:
-            yield from walk(json.loads(script.get_text() or "null"))
+            yield from walk(json.loads(script.text_content() or "null"))
         except (ValueError, RecursionError):
             continue
+
+
+class _PageMeta:
+    """The page's ``<meta>`` values by lower-case ``property``/``name`` (first one wins)."""
+
+    def __init__(self, doc: HtmlElement) -> None:
+        self.values: dict[str, str] = {}
+        for meta in doc.iter("meta"):
+            key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").strip().lower()
+            content = clean_text(meta.get("content"))
+            if key and content:
+                self.values.setdefault(key, content)
+
+    def first(self, *names: str) -> str:
+        return next((self.values[name.lower()] for name in names if name.lower() in self.values), "")
 
 
 def _first_text(value: Any) -> str:
@@ -79,13 +100,53 @@ def _first_text(value: Any) -> str:
     return ""
 
 
-def _time_element_text(soup: BeautifulSoup) -> str:
+def _time_element_text(doc: HtmlElement) -> str:
     """Text of the page's first time-like element (``<time>``, ``.time``, ``.date``): maybe ``3小时前``."""
-    for element in soup.select("time, [class*=time], [class*=date], [id*=time], [id*=date]")[:20]:
-        text = clean_text(element.get_text(" "))
+    query = "//time | //*[contains(@class,'time') or contains(@class,'date') or contains(@id,'time') or contains(@id,'date')]"
+    for element in doc.xpath(query)[:20]:
+        text = clean_text(element.text_content())
         if text and len(text) <= 40 and any(char.isdigit() for char in text):
             return text
     return ""
+
+
+def _paragraph_key(text: str) -> str:
+    return _WHITESPACE.sub("", text)[:24]
+
+
+def _images_by_paragraph(doc: HtmlElement, url: str) -> dict[str, list[tuple[str, str]]]:
+    """Each body image of the page (``src``, ``alt``), under the key of the text block just before it."""
+    placed: dict[str, list[tuple[str, str]]] = {}
+    last_key = ""
+    for element in doc.iter("p", "div", "h2", "h3", "h4", "li", "blockquote", "figcaption", "img"):
+        if element.tag == "img":
+            source = next((element.get(name) for name in _IMAGE_ATTRIBUTES
+                           if element.get(name) and not element.get(name, "").startswith("data:")), "")
+            absolute = absolute_http_url(source or "", url)
+            if absolute and last_key:
+                placed.setdefault(last_key, []).append((absolute, clean_text(element.get("alt"))))
+        elif element.text and element.text.strip():
+            last_key = _paragraph_key(element.text_content())
+    return placed
+
+
+def _put_images_back(body: Tag, placed: dict[str, list[tuple[str, str]]]) -> None:
+    """Re-insert the page's images after the extracted blocks they followed on the page.
+
+    trafilatura finds the main text best with images off (with them on it wanders into picture
+    galleries and related-story lists), so images are placed back by the text that precedes them.
+    """
+    seen: set[str] = set()
+    for block in body.find_all(["p", "h2", "h3", "h4", "li", "blockquote"]):
+        images = placed.get(_paragraph_key(block.get_text()), [])
+        for source, alt in reversed(images):
+            if source in seen:
+                continue
+            seen.add(source)
+            image = body.new_tag("img", src=source, alt=alt)
+            paragraph = body.new_tag("p")
+            paragraph.append(image)
+            block.insert_after(paragraph)
 
 
 def _normalise_lang(value: str) -> str:
@@ -106,29 +167,36 @@ class GenericParser:
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of any site; ``ExtractionError`` when it has no article."""
-        soup = BeautifulSoup(html, "lxml")
-        ld = next(_json_ld_articles(soup), {})
-        lang = _normalise_lang(_first_text(ld.get("inLanguage")) or str(soup.html.get("lang", "") if soup.html else "")
-                               or meta_content(soup, "og:locale", "language", "content-language"))
-        zone = BEIJING if lang.startswith("zh") or host_of(url).endswith((".cn", ".hk", ".tw")) else UTC
-        body = self._body(url, html)
-        title = self._title(soup, ld)
+        try:
+            doc = lxml.html.document_fromstring(html)
+        except (etree.ParserError, ValueError) as error:
+            raise ExtractionError(url, "unsupported_page", f"not an HTML page: {error}") from None
+        meta = _PageMeta(doc)
+        ld = next(_json_ld_articles(doc), {})
+        title = self._title(doc, meta, ld)
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
-        published = self._published(soup, ld, html, zone)
-        canonical = self._canonical(url, soup, ld)
-        cover = cover_image(_first_text(ld.get("image")) or meta_content(soup, "og:image", "twitter:image"), url)
-        author = _first_text(ld.get("author")) or meta_content(soup, "article:author", "author")
+        lang = _normalise_lang(_first_text(ld.get("inLanguage")) or doc.get("lang", "")
+                               or meta.first("og:locale", "language", "content-language"))
+        lang = lang or ("zh-CN" if _CJK.search(title) else "")
+        zone = BEIJING if lang.startswith("zh") or host_of(url).endswith((".cn", ".hk", ".tw")) else UTC
+        published = self._published(meta, ld, html, zone)
+        published_text = "" if published else _time_element_text(doc)
+        canonical = self._canonical(url, doc, meta, ld)
+        cover = cover_image(_first_text(ld.get("image")) or meta.first("og:image", "twitter:image"), url)
+        author = _first_text(ld.get("author")) or meta.first("article:author", "author")
+        placed_images = _images_by_paragraph(doc, url)
+        body = self._body(url, doc, placed_images)  # last: trafilatura prunes the tree it is given
         return ParsedPage(
             source=source_name(canonical), article_id=article_id_for(canonical), canonical_url=canonical,
-            title=title, published=published, zone=zone, body=body,
-            published_text="" if published else _time_element_text(soup), thumbnail=cover, lang=lang or "zh-CN", author=author,
+            title=title, published=published, zone=zone, body=body, published_text=published_text,
+            thumbnail=cover, lang=lang or "zh-CN", author=author,
         )
 
     @staticmethod
-    def _body(url: str, html: str) -> Tag:
+    def _body(url: str, doc: HtmlElement, placed_images: dict[str, list[tuple[str, str]]]) -> Tag:
         try:
-            main = trafilatura.extract(html, url=url, output_format="html", include_images=True, include_links=True,
+            main = trafilatura.extract(doc, url=url, output_format="html", include_images=False, include_links=False,
                                        include_tables=True, include_comments=False)
         except (ValueError, TypeError, RecursionError) as error:
             raise ExtractionError(url, "unsupported_page", f"main text extraction failed: {error}") from None
@@ -138,23 +206,25 @@ class GenericParser:
         body = fragment.body or fragment
         for heading in body.find_all(["h1"]):
             heading.decompose()  # the title is in the front matter
+        _put_images_back(body, placed_images)
         return body  # type: ignore[return-value]
 
     @staticmethod
-    def _title(soup: BeautifulSoup, ld: dict[str, Any]) -> str:
-        title = _first_text(ld.get("headline")) or meta_content(soup, "og:title", "twitter:title")
+    def _title(doc: HtmlElement, meta: _PageMeta, ld: dict[str, Any]) -> str:
+        title = _first_text(ld.get("headline")) or meta.first("og:title", "twitter:title")
         if not title:
-            heading = soup.find("h1")
-            title = clean_text(heading.get_text()) if isinstance(heading, Tag) else ""
-        if not title and soup.title:
-            title = _TITLE_SUFFIX.sub("", clean_text(soup.title.get_text()))
+            headings = doc.xpath("//h1")
+            title = clean_text(headings[0].text_content()) if headings else ""
+        if not title:
+            titles = doc.xpath("//title")
+            title = _TITLE_SUFFIX.sub("", clean_text(titles[0].text_content())) if titles else ""
         return title
 
     @staticmethod
-    def _published(soup: BeautifulSoup, ld: dict[str, Any], html: str, zone: ZoneInfo) -> datetime | None:
+    def _published(meta: _PageMeta, ld: dict[str, Any], html: str, zone: ZoneInfo) -> datetime | None:
         for candidate in (_first_text(ld.get("datePublished")),
-                          meta_content(soup, "article:published_time", "og:release_date", "publishdate", "pubdate",
-                                       "PubDate", "publish_time", "ptime", "weibo:article:create_at"),
+                          meta.first("article:published_time", "og:release_date", "publishdate", "pubdate",
+                                     "publish_time", "ptime", "weibo: article:create_at"),
                           _first_text(ld.get("dateCreated"))):
             published = parse_page_time(candidate, zone)
             if published:
@@ -166,10 +236,9 @@ class GenericParser:
         return parse_page_time(found or "", zone)
 
     @staticmethod
-    def _canonical(url: str, soup: BeautifulSoup, ld: dict[str, Any]) -> str:
-        link = soup.find("link", attrs={"rel": "canonical"})
-        for candidate in (_first_text(ld.get("url")), str(link.get("href", "")) if isinstance(link, Tag) else "",
-                          meta_content(soup, "og:url")):
+    def _canonical(url: str, doc: HtmlElement, meta: _PageMeta, ld: dict[str, Any]) -> str:
+        links = doc.xpath('//link[@rel="canonical"]/@href')
+        for candidate in (_first_text(ld.get("url")), str(links[0]) if links else "", meta.first("og:url")):
             absolute = absolute_http_url(candidate, url)
             if absolute and _OFFLINE_SUFFIXES(host_of(absolute)).top_domain_under_public_suffix == \
                     _OFFLINE_SUFFIXES(host_of(url)).top_domain_under_public_suffix:
