@@ -174,8 +174,6 @@ class GenericParser:
         meta = _PageMeta(doc)
         ld = next(_json_ld_articles(doc), {})
         title = self._title(doc, meta, ld)
-        if not title:
-            raise ExtractionError(url, "no_title", "the page has no article title")
         lang = _normalise_lang(_first_text(ld.get("inLanguage")) or doc.get("lang", "")
                                or meta.first("og:locale", "language", "content-language"))
         lang = lang or ("zh-CN" if _CJK.search(title) else "")
@@ -187,6 +185,8 @@ class GenericParser:
         author = _first_text(ld.get("author")) or meta.first("article:author", "author")
         placed_images = _images_by_paragraph(doc, url)
         body = self._body(url, doc, placed_images)  # last: trafilatura prunes the tree it is given
+        if not title:
+            raise ExtractionError(url, "no_title", "the page has no article title")
         return ParsedPage(
             source=source_name(canonical), article_id=article_id_for(canonical), canonical_url=canonical,
             title=title, published=published, zone=zone, body=body, published_text=published_text,
