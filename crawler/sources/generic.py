@@ -17,12 +17,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-import lxml.html
 import tldextract
 import trafilatura
 from bs4 import BeautifulSoup, Tag
-from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 from htmldate import find_date
 
 from crawler.dates import UTC, parse_page_time
@@ -167,10 +166,9 @@ class GenericParser:
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of any site; ``ExtractionError`` when it has no article."""
-        try:
-            doc = lxml.html.document_fromstring(html)
-        except (etree.ParserError, ValueError) as error:
-            raise ExtractionError(url, "unsupported_page", f"not an HTML page: {error}") from None
+        doc = load_html(html)  # trafilatura's loader: the same tree it would build, None for non-HTML
+        if doc is None:
+            raise ExtractionError(url, "empty_body", "no main text found on the page (not HTML)")
         meta = _PageMeta(doc)
         ld = next(_json_ld_articles(doc), {})
         title = self._title(doc, meta, ld)
