@@ -14,23 +14,38 @@ from crawler.sources import parser_for
 from crawler.summary import summarize
 
 
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+"""Largest page ``extract`` accepts by default (the crawl passes its ``DOWNLOAD_MAXSIZE``)."""
+_BINARY_SIGNATURES = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"RIFF")
+
 UNDATED_POLICIES = ("skip", "write")
 """What to do with an article whose page gives no publication time: skip it, or write it undated."""
 
 
+def _refuse_non_html(url: str, body: bytes, max_bytes: int) -> None:
+    if max_bytes and len(body) > max_bytes:
+        raise ExtractionError(url, "too_large", f"the page is {len(body)} bytes, over the {max_bytes}-byte cap")
+    head = body[:1024].lstrip()
+    if head.startswith(_BINARY_SIGNATURES) or b"\x00" in head:
+        raise ExtractionError(url, "not_html", "the answer is binary data (PDF, image, archive), not an HTML page")
+
+
 def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = None, *,
-            undated: str = "skip") -> Article:
+            undated: str = "skip", max_bytes: int = MAX_PAGE_BYTES) -> Article:
     """Turn the page ``body`` served at ``url`` into an ``Article``.
 
     ``headers`` (a dict or Scrapy ``Headers``) helps decode the bytes, and their ``Date`` is the
     response time that relative page times (``3小时前``) are resolved against. A page with no
     publication time raises ``ExtractionError`` (reason ``no_date``) unless ``undated`` is
     ``"write"``; then the article's ``published`` is ``None``. Raises ``ExtractionError`` (with
-    ``url``, ``reason`` and ``detail``) when the page is not an article of a supported source.
+    ``url``, ``reason`` and ``detail``) when the page is not an article of a supported source,
+    is binary (``not_html``) or is over ``max_bytes`` (``too_large``; 0 for no cap).
     """
     if undated not in UNDATED_POLICIES:
         raise ValueError(f"undated must be one of {', '.join(UNDATED_POLICIES)}, not {undated!r}")
     parser = parser_for(url)
+    if isinstance(body, bytes):
+        _refuse_non_html(url, body, max_bytes)
     html = body if isinstance(body, str) else decode_html(body, headers)
     page = parser.parse(url, html)
     published = page.published or parse_page_time(page.published_text, page.zone, response_time(headers))

@@ -56,7 +56,8 @@ class ArticleSpider(Spider):
     def extract_article(self, response: Response) -> Article:
         """``extract`` under the ``UNDATED_ARTICLES`` policy; an article written undated is counted."""
         article = extract(response.url, response.body, response.headers,
-                          undated=self.settings.get("UNDATED_ARTICLES", "skip"))
+                          undated=self.settings.get("UNDATED_ARTICLES", "skip"),
+                          max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE", 0))
         if article.published is None:
             self.crawler.stats.inc_value("newsmd/undated")
             self.logger.warning("%s: no publication time; written without a date [undated]", response.url)
@@ -70,7 +71,9 @@ class ArticleSpider(Spider):
         if response is not None:
             self.report_failure(url, "http_error", f"HTTP {response.status}")
         else:
-            self.report_failure(url, "download_error", failure.getErrorMessage() or repr(failure.value))
+            message = failure.getErrorMessage() or repr(failure.value)
+            reason = "too_large" if "larger than download max size" in message else "download_error"
+            self.report_failure(url, reason, message)
 
     def report_failure(self, url: str, reason: str, detail: str) -> None:
         """Log one line naming the URL and reason, count it, and tell listeners."""
