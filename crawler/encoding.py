@@ -76,10 +76,11 @@ def _common_chinese_chars() -> frozenset[str]:
     return frozenset(gb2312 | big5 | set("，。、；：？！“”‘’（）《》〈〉「」『』【】…—·　"))
 
 
-def _common_share(text: str, minimum: int = 0) -> float:
+def _common_share(text: str, minimum: int = 1) -> float:
+    """Share of the non-ASCII characters that are common Chinese ones; 0 below ``minimum`` of them."""
     unusual = [char for char in text if ord(char) > 0x7F][:_SAMPLE_CHARS]
-    if len(unusual) < max(minimum, 1):
-        return 1.0 if not minimum else 0.0
+    if len(unusual) < minimum:
+        return 0.0
     common = _common_chinese_chars()
     return sum(char in common for char in unusual) / len(unusual)
 

@@ -81,7 +81,6 @@ def front_matter_fields(
     constants = dict(DEFAULT_FRONT_MATTER if defaults is None else defaults)
     derived = {
         "title": article.title,
-        "date": article.published.strftime(DATE_FORMAT) if article.published else "",
         "summary": article.summary,
         "categories": [article.source],
         "lang": [article.lang],
@@ -89,8 +88,8 @@ def front_matter_fields(
         "tags": [article.source],
         "thumbnail": article.thumbnail,
     }
-    if not derived["date"]:
-        del derived["date"]  # an undated article: Hugo gets no date rather than a made-up one
+    if article.published is not None:  # an undated article: Hugo gets no date rather than a made-up one
+        derived["date"] = article.published.strftime(DATE_FORMAT)
     merged = {**constants, **derived, **(overrides or {})}
     ordered = {key: merged[key] for key in FIELD_ORDER if key in merged}
     ordered.update((key, value) for key, value in merged.items() if key not in ordered)

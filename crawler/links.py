@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.dates import UTC, parse_iso, parse_page_time, parse_rfc2822
+from crawler.dates import UTC, parse_page_time, parse_rfc2822
 from crawler.urls import absolute_http_url
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -45,7 +45,7 @@ class Link:
 
     def modified(self) -> datetime | None:
         """The update stamp as a time (UTC when it has no zone), or ``None``."""
-        return parse_iso(self.version, UTC) or parse_rfc2822(self.version) or parse_page_time(self.version, UTC)
+        return parse_rfc2822(self.version) or parse_page_time(self.version, UTC)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -72,6 +72,19 @@ def meta_content(soup: BeautifulSoup, *names: str) -> str:
             tag = soup.find("meta", attrs={attribute: name})
             if isinstance(tag, Tag) and tag.get("content"):
                 return clean_text(str(tag["content"]))
+    return ""
+
+
+LAZY_IMAGE_ATTRIBUTES = ("data-original", "data-src", "src")
+"""Where pages keep an image's real URL: lazy-loading attributes first, ``src`` (often a placeholder) last."""
+
+
+def image_source(image: Any, attributes: tuple[str, ...] = LAZY_IMAGE_ATTRIBUTES) -> str:
+    """The real URL of an ``<img>`` (BeautifulSoup or lxml element): the first attribute that is not a ``data:`` placeholder."""
+    for name in attributes:
+        value = str(image.get(name) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
     return ""
 
 

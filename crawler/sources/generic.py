@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 import tldextract
 import trafilatura
 from bs4 import BeautifulSoup, Tag
+from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
-from htmldate import find_date
 
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, image_source
 from crawler.urls import absolute_http_url, host_of
 
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
@@ -34,7 +34,6 @@ _OFFLINE_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
-_IMAGE_ATTRIBUTES = ("data-original", "data-src", "src")
 _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
 
 
@@ -119,9 +118,7 @@ def _images_by_paragraph(doc: HtmlElement, url: str) -> dict[str, list[tuple[str
     last_key = ""
     for element in doc.iter("p", "div", "h2", "h3", "h4", "li", "blockquote", "figcaption", "img"):
         if element.tag == "img":
-            source = next((element.get(name) for name in _IMAGE_ATTRIBUTES
-                           if element.get(name) and not element.get(name, "").startswith("data:")), "")
-            absolute = absolute_http_url(source or "", url)
+            absolute = absolute_http_url(image_source(element), url)
             if absolute and last_key:
                 placed.setdefault(last_key, []).append((absolute, clean_text(element.get("alt"))))
         elif element.text and element.text.strip():

@@ -15,7 +15,16 @@ from bs4 import BeautifulSoup, Tag
 
 from crawler.dates import parse_page_time
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, drop_hidden_elements, meta_content
+from crawler.sources.base import (
+    BEIJING,
+    LAZY_IMAGE_ATTRIBUTES,
+    ParsedPage,
+    clean_text,
+    cover_image,
+    drop_hidden_elements,
+    image_source,
+    meta_content,
+)
 from crawler.urls import absolute_http_url, host_of
 
 
@@ -46,7 +55,7 @@ class PortalParser:
     author_meta: ClassVar[tuple[str, ...]] = ("article:author",)
     author_selectors: ClassVar[tuple[str, ...]] = ()
     drop_selectors: ClassVar[tuple[str, ...]] = ()
-    image_attributes: ClassVar[tuple[str, ...]] = ("data-original", "data-src", "src")
+    image_attributes: ClassVar[tuple[str, ...]] = LAZY_IMAGE_ATTRIBUTES
     cover_meta: ClassVar[tuple[str, ...]] = ("og:image",)
     zone: ClassVar[ZoneInfo] = BEIJING
     lang: ClassVar[str] = "zh-CN"
@@ -100,7 +109,5 @@ class PortalParser:
             for junk in body.select(selector):
                 junk.decompose()
         for image in body.find_all("img"):
-            source = next((str(image[name]) for name in self.image_attributes
-                           if image.get(name) and not str(image[name]).startswith("data:")), "")
-            image["src"] = source
+            image["src"] = image_source(image, self.image_attributes)
         return body

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
+from crawler.sources.base import BEIJING, ParsedPage, clean_text, image_source, meta_content
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "weixin"
@@ -45,9 +45,7 @@ class WeChatParser:
             raise ExtractionError(url, "unsupported_page", "not a WeChat article page (no #js_content)")
         del body["style"]
         for image in body.find_all("img"):
-            source = image.get("data-src") or image.get("src")
-            if source:
-                image["src"] = str(source)
+            image["src"] = image_source(image, ("data-src", "src"))
         heading = soup.find(id="activity-name")
         title = meta_content(soup, "og:title", "twitter:title") or (clean_text(heading.get_text()) if isinstance(heading, Tag) else "")
         if not title:

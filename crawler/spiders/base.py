@@ -75,10 +75,23 @@ class ArticleSpider(Spider):
             reason = "too_large" if "larger than download max size" in message else "download_error"
             self.report_failure(url, reason, message)
 
+    def count(self, outcome: str, reason: str) -> None:
+        """Count one ``newsmd/<outcome>`` (a summary field) and its ``newsmd/<outcome>/<reason>``."""
+        self.crawler.stats.inc_value(f"newsmd/{outcome}")
+        self.crawler.stats.inc_value(f"newsmd/{outcome}/{reason}")
+
+    def reserve_fetch(self) -> bool:
+        """Take one of the run's ``MAX_ARTICLES_PER_RUN`` article fetches; ``False`` (counted) when none is left."""
+        stats = self.crawler.stats
+        limit = self.settings.getint("MAX_ARTICLES_PER_RUN", 0)
+        if limit and stats.get_value("newsmd/scheduled", 0) >= limit:
+            self.count("skipped", "over_limit")
+            return False
+        stats.inc_value("newsmd/scheduled")
+        return True
+
     def report_failure(self, url: str, reason: str, detail: str) -> None:
         """Log one line naming the URL and reason, count it, and tell listeners."""
-        stats = self.crawler.stats
-        stats.inc_value("newsmd/failed")
-        stats.inc_value(f"newsmd/failed/{reason}")
+        self.count("failed", reason)
         self.logger.warning("%s: %s [%s]", url, detail, reason)
         self.crawler.signals.send_catch_log(article_failed, url=url, reason=reason, detail=detail)

@@ -15,7 +15,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.article import Article
-from crawler.dates import UTC, parse_iso, parse_page_time
+from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
 from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
 from crawler.signals import article_written
@@ -29,7 +29,7 @@ def parse_since(value: str) -> datetime | None:
     """The ``since`` argument: an ISO date or time (UTC when it has no zone), or ``None`` when empty."""
     if not str(value).strip():
         return None
-    since = parse_iso(str(value), UTC) or parse_page_time(str(value), UTC)
+    since = parse_page_time(str(value), UTC)
     if since is None:
         raise ValueError(f"since must be an ISO date such as 2026-11-01, not {value!r}")
     return since
@@ -80,33 +80,26 @@ class LinkSpider(ArticleSpider):
 
     def follow(self, links: list[Link]) -> Iterator[Request]:
         """Schedule the article links not written before (or updated since), within the run's cap."""
-        stats = self.crawler.stats
         state = self.open_state()
-        limit = self.settings.getint("MAX_ARTICLES_PER_RUN", 0)
         for link in links:
             if link.url in self.scheduled:
                 continue
             self.scheduled.add(link.url)
-            stats.inc_value("newsmd/discovered")
+            self.crawler.stats.inc_value("newsmd/discovered")
             if self.too_old(link):
-                stats.inc_value("newsmd/skipped")
-                stats.inc_value("newsmd/skipped/before_since")
+                self.count("skipped", "before_since")
                 continue
             known = state.link_version(link.url)
             if known is not None and (known == link.version or not link.version) and not self.force:
-                stats.inc_value("newsmd/unchanged")
-                stats.inc_value("newsmd/unchanged/not_fetched")
+                self.count("unchanged", "not_fetched")
                 continue
             try:
                 parser_for(link.url)
             except ExtractionError as error:
                 self.report_failure(link.url, error.reason, error.detail)
                 continue
-            if limit and stats.get_value("newsmd/scheduled", 0) >= limit:
-                stats.inc_value("newsmd/skipped")
-                stats.inc_value("newsmd/skipped/over_limit")
+            if not self.reserve_fetch():
                 continue
-            stats.inc_value("newsmd/scheduled")
             yield Request(link.url, callback=self.parse_article, errback=self.on_download_error,
                           meta={"newsmd_link": link}, dont_filter=True)
 

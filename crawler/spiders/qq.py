@@ -94,31 +94,24 @@ class QQSpider(ArticleSpider):
         yield from self._follow(entries)
 
     def _follow(self, entries: list[qq_feed.FeedEntry]) -> Iterator[Request]:
-        stats = self.crawler.stats
         state = self.open_state()
-        limit = self.settings.getint("MAX_ARTICLES_PER_RUN", 0)
         template = self.settings.get("QQ_ARTICLE_URL", qq_feed.ARTICLE_URL)
         for entry in entries:
             if entry.kind != "article":
-                stats.inc_value("newsmd/skipped")
-                stats.inc_value(f"newsmd/skipped/{entry.kind}")
+                self.count("skipped", entry.kind)
                 continue
             if entry.article_id in self.scheduled:
                 continue
             self.scheduled.add(entry.article_id)
-            stats.inc_value("newsmd/discovered")
+            self.crawler.stats.inc_value("newsmd/discovered")
             known = state.get(SOURCE, entry.article_id)
             if known and entry.unchanged_since(known.feed_version) and not self.force:
-                stats.inc_value("newsmd/unchanged")
-                stats.inc_value("newsmd/unchanged/not_fetched")
+                self.count("unchanged", "not_fetched")
                 if entry.update_time and known.feed_version != entry.version:
                     state.record(SOURCE, entry.article_id, entry.version, known.content_hash, known.path)
                 continue
-            if limit and stats.get_value("newsmd/scheduled", 0) >= limit:
-                stats.inc_value("newsmd/skipped")
-                stats.inc_value("newsmd/skipped/over_limit")
+            if not self.reserve_fetch():
                 continue
-            stats.inc_value("newsmd/scheduled")
             yield Request(
                 template.format(entry.article_id), callback=self.parse_article, errback=self.on_download_error,
                 meta={"newsmd_feed_version": entry.version, "newsmd_article_id": entry.article_id},
