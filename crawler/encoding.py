@@ -112,9 +112,9 @@ def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
     return max(decoded, key=lambda pair: _common_share(pair[0]))[0]  # max keeps the first of equals
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def strip_control_chars(text: str) -> str:
-    """Drop C0 control characters (NUL, ESC, ...) that no article text legitimately holds."""
+    """Drop C0 control characters (NUL, ESC, ...), lone surrogates and non-characters: no article text holds them."""
     return _CONTROL_CHARS.sub("", text)

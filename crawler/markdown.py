@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement, tostring
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 from crawler.encoding import strip_control_chars
+from crawler.html import body_of, parse_document, remove
 from crawler.urls import absolute_http_url, markdown_safe_url
 
 UNSAFE_TAGS = (
@@ -75,23 +78,22 @@ class _ArticleConverter(MarkdownConverter):
         return f"[{text.strip()}]({markdown_safe_url(href)})"
 
 
-def sanitize_fragment(root: Tag) -> None:
+def sanitize_fragment(root: HtmlElement) -> None:
     """Remove unsafe elements, comments and every ``on*`` attribute from ``root``, in place."""
-    for comment in root.find_all(string=lambda node: isinstance(node, Comment)):
-        comment.extract()
-    for tag in root.find_all(UNSAFE_TAGS):
-        tag.decompose()
-    for tag in root.find_all(True):
-        for attribute in [name for name in tag.attrs if name.lower().startswith("on")]:
-            del tag[attribute]
+    for node in list(root.iterdescendants(etree.Comment, etree.ProcessingInstruction, *UNSAFE_TAGS)):
+        remove(node)
+    for element in root.iter(etree.Element):
+        for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
+            del element.attrib[attribute]
 
 
-def _leaf_paragraphs(root: Tag) -> list[str]:
+def _leaf_paragraphs(root: HtmlElement) -> list[str]:
     paragraphs = []
-    for block in root.find_all(BLOCK_TAGS):
-        if block.find(BLOCK_TAGS) is not None:
+    for block in root.iter(*BLOCK_TAGS):
+        if next(block.iterdescendants(*BLOCK_TAGS), None) is not None:
             continue
-        text = _WHITESPACE.sub(" ", block.get_text(" " if block.name in ("td", "th") else "")).strip()
+        text = " ".join(block.itertext()) if block.tag in ("td", "th") else block.text_content()
+        text = _WHITESPACE.sub(" ", text).strip()
         if text:
             paragraphs.append(text)
     return paragraphs
@@ -105,14 +107,16 @@ def tidy_markdown(markdown: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
-def html_to_markdown(fragment: str | Tag, base_url: str = "") -> MarkdownBody:
-    """Convert an article body (HTML text or a BeautifulSoup tag) to a ``MarkdownBody``."""
-    if isinstance(fragment, str):
-        root: Tag = BeautifulSoup(fragment, "lxml")
-    else:
-        root = fragment
+def html_to_markdown(fragment: str | HtmlElement, base_url: str = "") -> MarkdownBody:
+    """Convert an article body (HTML text or an lxml element, changed in place) to a ``MarkdownBody``.
+
+    The tree is cleaned with lxml; only the cleaned body is handed to markdownify's BeautifulSoup.
+    """
+    root = body_of(parse_document(fragment)) if isinstance(fragment, str) else fragment
     sanitize_fragment(root)
+    paragraphs = _leaf_paragraphs(root)
     images: list[str] = []
     converter = _ArticleConverter(base_url, images)
-    markdown = tidy_markdown(converter.convert_soup(root))
-    return MarkdownBody(markdown=markdown, images=images, paragraphs=_leaf_paragraphs(root))
+    soup = BeautifulSoup(tostring(root, encoding="unicode", with_tail=False), "lxml")
+    markdown = tidy_markdown(converter.convert_soup(soup))
+    return MarkdownBody(markdown=markdown, images=images, paragraphs=paragraphs)

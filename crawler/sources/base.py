@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from crawler.encoding import strip_control_chars
+from crawler.html import remove
 from crawler.urls import absolute_http_url
 
 _WHITESPACE = re.compile(r"\s+")
@@ -27,7 +28,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 class ParsedPage:
     """What a source parser pulls out of a page; ``crawler.extract`` turns it into an Article.
 
-    ``body`` is the article body as an HTML element in which every image is an
+    ``body`` is the article body as an lxml element in which every image is an
     ``<img src alt>`` with the URL and alt text to publish. ``published`` is ``None`` when the
     page writes its time only relative to when it was served (``published_text``, e.g.
     ``3小时前``, read in ``zone``) or gives none at all.
@@ -38,7 +39,7 @@ class ParsedPage:
     canonical_url: str
     title: str
     published: datetime | None
-    body: Tag
+    body: HtmlElement
     thumbnail: str = ""
     lang: str = "zh-CN"
     author: str = ""
@@ -65,13 +66,13 @@ def clean_text(text: str | None) -> str:
     return _WHITESPACE.sub(" ", strip_control_chars(text or "")).strip()
 
 
-def meta_content(soup: BeautifulSoup, *names: str) -> str:
+def meta_content(document: HtmlElement, *names: str) -> str:
     """The ``content`` of the first ``<meta property|name=...>`` among ``names`` that has one."""
     for name in names:
         for attribute in ("property", "name"):
-            tag = soup.find("meta", attrs={attribute: name})
-            if isinstance(tag, Tag) and tag.get("content"):
-                return clean_text(str(tag["content"]))
+            for meta in document.iter("meta"):
+                if meta.get(attribute) == name and meta.get("content"):
+                    return clean_text(meta.get("content"))
     return ""
 
 
@@ -79,8 +80,8 @@ LAZY_IMAGE_ATTRIBUTES = ("data-original", "data-src", "src")
 """Where pages keep an image's real URL: lazy-loading attributes first, ``src`` (often a placeholder) last."""
 
 
-def image_source(image: Any, attributes: tuple[str, ...] = LAZY_IMAGE_ATTRIBUTES) -> str:
-    """The real URL of an ``<img>`` (BeautifulSoup or lxml element): the first attribute that is not a ``data:`` placeholder."""
+def image_source(image: HtmlElement, attributes: tuple[str, ...] = LAZY_IMAGE_ATTRIBUTES) -> str:
+    """The real URL of an lxml ``<img>``: the first attribute that is not a ``data:`` placeholder."""
     for name in attributes:
         value = str(image.get(name) or "").strip()
         if value and not value.startswith("data:"):
@@ -97,10 +98,10 @@ def cover_image(url: str, base: str) -> str:
     return "" if _SITE_LOGO.search(urlsplit(cover).path) else cover
 
 
-def drop_hidden_elements(root: Tag) -> None:
+def drop_hidden_elements(root: HtmlElement) -> None:
     """Remove elements styled invisible (``display:none``, zero height with overflow hidden): pixels, logos.
 
     A lazy image styled ``height:0`` alone is only waiting for its script, and stays.
     """
-    for element in root.find_all(style=_HIDDEN_STYLE):
-        element.decompose()
+    for element in [element for element in root.iterdescendants() if _HIDDEN_STYLE.search(element.get("style") or "")]:
+        remove(element)

@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 
 import tldextract
 import trafilatura
-from bs4 import BeautifulSoup, Tag
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
+from crawler.html import body_of, new_element, parse_document, remove
 from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, image_source
 from crawler.urls import absolute_http_url, host_of
 
@@ -126,23 +126,22 @@ def _images_by_paragraph(doc: HtmlElement, url: str) -> dict[str, list[tuple[str
     return placed
 
 
-def _put_images_back(body: Tag, placed: dict[str, list[tuple[str, str]]]) -> None:
+def _put_images_back(body: HtmlElement, placed: dict[str, list[tuple[str, str]]]) -> None:
     """Re-insert the page's images after the extracted blocks they followed on the page.
 
     trafilatura finds the main text best with images off (with them on it wanders into picture
     galleries and related-story lists), so images are placed back by the text that precedes them.
     """
     seen: set[str] = set()
-    for block in body.find_all(["p", "h2", "h3", "h4", "li", "blockquote"]):
-        images = placed.get(_paragraph_key(block.get_text()), [])
+    for block in list(body.iter("p", "h2", "h3", "h4", "li", "blockquote")):
+        images = placed.get(_paragraph_key(block.text_content()), [])
         for source, alt in reversed(images):
             if source in seen:
                 continue
             seen.add(source)
-            image = body.new_tag("img", src=source, alt=alt)
-            paragraph = body.new_tag("p")
-            paragraph.append(image)
-            block.insert_after(paragraph)
+            paragraph = new_element(body, "p")
+            paragraph.append(new_element(body, "img", src=source, alt=alt))
+            block.addnext(paragraph)
 
 
 def _normalise_lang(value: str) -> str:
@@ -189,7 +188,7 @@ class GenericParser:
         )
 
     @staticmethod
-    def _body(url: str, doc: HtmlElement, placed_images: dict[str, list[tuple[str, str]]]) -> Tag:
+    def _body(url: str, doc: HtmlElement, placed_images: dict[str, list[tuple[str, str]]]) -> HtmlElement:
         try:
             main = trafilatura.extract(doc, url=url, output_format="html", include_images=False, include_links=False,
                                        include_tables=True, include_comments=False)
@@ -197,12 +196,11 @@ class GenericParser:
             raise ExtractionError(url, "unsupported_page", f"main text extraction failed: {error}") from None
         if not main:
             raise ExtractionError(url, "empty_body", "no main text found on the page")
-        fragment = BeautifulSoup(main, "lxml")
-        body = fragment.body or fragment
-        for heading in body.find_all(["h1"]):
-            heading.decompose()  # the title is in the front matter
+        body = body_of(parse_document(main))
+        for heading in list(body.iter("h1")):
+            remove(heading)  # the title is in the front matter
         _put_images_back(body, placed_images)
-        return body  # type: ignore[return-value]
+        return body
 
     @staticmethod
     def _title(doc: HtmlElement, meta: _PageMeta, ld: dict[str, Any]) -> str:

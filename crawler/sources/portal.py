@@ -11,10 +11,11 @@ import re
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from crawler.dates import parse_page_time
 from crawler.errors import ExtractionError
+from crawler.html import parse_document, remove, select, select_one, text_of
 from crawler.sources.base import (
     BEIJING,
     LAZY_IMAGE_ATTRIBUTES,
@@ -28,11 +29,11 @@ from crawler.sources.base import (
 from crawler.urls import absolute_http_url, host_of
 
 
-def _select_text(soup: BeautifulSoup | Tag, selectors: tuple[str, ...]) -> str:
+def _select_text(root: HtmlElement, selectors: tuple[str, ...]) -> str:
     for selector in selectors:
-        found = soup.select_one(selector)
-        if isinstance(found, Tag):
-            text = clean_text(found.get_text(" "))
+        found = select_one(root, selector)
+        if found is not None:
+            text = clean_text(text_of(found, " "))
             if text:
                 return text
     return ""
@@ -71,43 +72,44 @@ class PortalParser:
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of this site; ``ExtractionError`` when it is not one."""
-        soup = BeautifulSoup(html, "lxml")
+        document = parse_document(html)
         body = next((found for selector in self.body_selectors
-                     if isinstance(found := soup.select_one(selector), Tag)), None)
+                     if (found := select_one(document, selector)) is not None), None)
         if body is None:
             raise ExtractionError(url, "unsupported_page", f"not a {self.name} article page (no article body)")
-        title = self._title(soup)
+        title = self._title(document)
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
-        canonical = self._canonical(url, soup)
+        canonical = self._canonical(url, document)
         article_id = self.article_id(canonical) or self.article_id(url)
         if not article_id:
             raise ExtractionError(url, "not_article", f"no {self.name} article ID in the URL")
-        time_text = meta_content(soup, *self.time_meta) or _select_text(soup, self.time_selectors)
+        time_text = meta_content(document, *self.time_meta) or _select_text(document, self.time_selectors)
         return ParsedPage(
             source=self.name, article_id=article_id, canonical_url=canonical, title=title,
             published=parse_page_time(time_text, self.zone), published_text=time_text, zone=self.zone,
-            body=self._clean_body(body), thumbnail=cover_image(meta_content(soup, *self.cover_meta), url),
-            lang=self.lang, author=meta_content(soup, *self.author_meta) or _select_text(soup, self.author_selectors),
+            body=self._clean_body(body), thumbnail=cover_image(meta_content(document, *self.cover_meta), url),
+            lang=self.lang,
+            author=meta_content(document, *self.author_meta) or _select_text(document, self.author_selectors),
         )
 
-    def _title(self, soup: BeautifulSoup) -> str:
-        title = _select_text(soup, self.title_selectors) or meta_content(soup, *self.title_meta)
+    def _title(self, document: HtmlElement) -> str:
+        title = _select_text(document, self.title_selectors) or meta_content(document, *self.title_meta)
         return self.title_suffix.sub("", title) if self.title_suffix else title
 
-    def _canonical(self, url: str, soup: BeautifulSoup) -> str:
-        link = soup.find("link", attrs={"rel": "canonical"})
-        for candidate in (meta_content(soup, "og:url"), str(link.get("href", "")) if isinstance(link, Tag) else ""):
+    def _canonical(self, url: str, document: HtmlElement) -> str:
+        links = document.xpath('//link[@rel="canonical"]/@href')
+        for candidate in (meta_content(document, "og:url"), str(links[0]) if links else ""):
             absolute = absolute_http_url(candidate, url)
             if absolute and self.matches(absolute):
                 return absolute.split("#", 1)[0]
         return url.split("#", 1)[0]
 
-    def _clean_body(self, body: Tag) -> Tag:
+    def _clean_body(self, body: HtmlElement) -> HtmlElement:
         drop_hidden_elements(body)
         for selector in self.drop_selectors:
-            for junk in body.select(selector):
-                junk.decompose()
-        for image in body.find_all("img"):
-            image["src"] = image_source(image, self.image_attributes)
+            for junk in select(body, selector):
+                remove(junk)
+        for image in body.iter("img"):
+            image.set("src", image_source(image, self.image_attributes))
         return body

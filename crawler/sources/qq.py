@@ -20,10 +20,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from crawler.dates import parse_page_time
 from crawler.errors import ExtractionError
+from crawler.html import body_of, new_element, parse_document, previous_element, remove, select, select_one, text_of
 from crawler.markdown import DEFAULT_ALT
 from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
 from crawler.urls import absolute_http_url, host_of
@@ -110,8 +111,10 @@ def _js_field(block: str, name: str) -> str:
     return clean_text(match.group(2)) if match else ""
 
 
-def _new_tag(soup: BeautifulSoup, name: str, **attrs: str) -> Tag:
-    return soup.new_tag(name, attrs=attrs)
+def _set_image(image: HtmlElement, src: str, alt: str) -> None:
+    image.attrib.clear()
+    image.set("src", src)
+    image.set("alt", alt)
 
 
 class TencentNewsParser:
@@ -131,23 +134,23 @@ class TencentNewsParser:
         url_id = article_id_from_url(url)
         if url_id and _VIDEO_ID.match(url_id):
             raise ExtractionError(url, "video", "a video item, not an article")
-        soup = BeautifulSoup(html, "lxml")
+        document = parse_document(html)
         data = _window_data(html) or {}
         info_match = _ARTICLE_INFO.search(html)
         info = info_match.group(1) if info_match else ""
 
         article_id = self._article_id(data, info) or url_id
-        body = self._body(url, soup, html, data)
+        body = self._body(url, document, data)
         if body is None or not article_id:
-            raise self._not_an_article(url, soup, has_id=bool(article_id))
+            raise self._not_an_article(url, document, has_id=bool(article_id))
         if _VIDEO_ID.match(article_id):
             raise ExtractionError(url, "video", "a video item, not an article")
-        if not body.get_text(strip=True):
-            if body.find("img") is not None and body.find("a", attrs={"data-video": True}):
+        if not text_of(body).strip():
+            if body.find(".//img") is not None and body.find(".//a[@data-video]") is not None:
                 raise ExtractionError(url, "video", "a video item without article text")
             raise ExtractionError(url, "empty_body", "the article body is empty")
 
-        title = self._title(soup, data, info)
+        title = self._title(document, data, info)
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
         return ParsedPage(
@@ -155,12 +158,12 @@ class TencentNewsParser:
             article_id=article_id,
             canonical_url=canonical_url(url, article_id),
             title=title,
-            published=self._published(soup, data, info),
+            published=self._published(document, data, info),
             body=body,
-            thumbnail=body_image_url(meta_content(soup, "og:image")) or "",
+            thumbnail=body_image_url(meta_content(document, "og:image")) or "",
             lang="zh-CN",
-            author=_text_field(data, "media") or meta_content(soup, "article:author")
-            or _js_field(info, "media") or self._rendered_author(soup),
+            author=_text_field(data, "media") or meta_content(document, "article:author")
+            or _js_field(info, "media") or self._rendered_author(document),
         )
 
     # --- metadata -------------------------------------------------------------------------
@@ -173,26 +176,27 @@ class TencentNewsParser:
         return None
 
     @staticmethod
-    def _title(soup: BeautifulSoup, data: dict[str, Any], info: str) -> str:
+    def _title(document: HtmlElement, data: dict[str, Any], info: str) -> str:
         title = _text_field(data, "title") or _js_field(info, "title")
         if not title:
-            heading = soup.select_one("#article-title, .LEFT > h1, .qq_article h1, h1")
-            title = clean_text(heading.get_text()) if heading else ""
+            heading = select_one(document, "#article-title, .LEFT > h1, .qq_article h1, h1")
+            title = clean_text(text_of(heading)) if heading is not None else ""
         if not title:
-            title = meta_content(soup, "og:title") or clean_text(soup.title.string if soup.title else "")
+            page_title = document.find(".//title")
+            title = meta_content(document, "og:title") or clean_text(page_title.text if page_title is not None else "")
         return _TITLE_SUFFIX.sub("", title).strip()
 
     @staticmethod
-    def _published(soup: BeautifulSoup, data: dict[str, Any], info: str) -> datetime | None:
+    def _published(document: HtmlElement, data: dict[str, Any], info: str) -> datetime | None:
         candidates = [
             _text_field(data, "pubtime"),
-            meta_content(soup, "article:published_time"),
+            meta_content(document, "article:published_time"),
             _js_field(info, "pubtime"),
         ]
         for selector in (".media-meta > span", ".a_time"):
-            element = soup.select_one(selector)
-            if element:
-                candidates.append(clean_text(element.get_text()))
+            element = select_one(document, selector)
+            if element is not None:
+                candidates.append(clean_text(text_of(element)))
         for candidate in candidates:
             published = parse_page_time(candidate, BEIJING)
             if published:
@@ -200,19 +204,17 @@ class TencentNewsParser:
         return None
 
     @staticmethod
-    def _rendered_author(soup: BeautifulSoup) -> str:
-        element = soup.select_one("#article-author .media-name, .a_source, .LeftTool .author div")
-        return clean_text(element.get_text()) if element else ""
+    def _rendered_author(document: HtmlElement) -> str:
+        element = select_one(document, "#article-author .media-name, .a_source, .LeftTool .author div")
+        return clean_text(text_of(element)) if element is not None else ""
 
     @staticmethod
-    def _not_an_article(url: str, soup: BeautifulSoup, has_id: bool) -> ExtractionError:
+    def _not_an_article(url: str, document: HtmlElement, has_id: bool) -> ExtractionError:
         if not has_id:
             return ExtractionError(
                 url, "not_article", "no article ID in the URL or the page (a list or channel page?)"
             )
-        for element in soup(["script", "style"]):
-            element.decompose()
-        visible = clean_text(soup.get_text(" "))
+        visible = clean_text(text_of(document, " "))
         if len(visible) < _THIN_PAGE_CHARS:
             return ExtractionError(
                 url, "thin_page", "no article body: the answer is empty, thin or 'access denied'"
@@ -223,16 +225,16 @@ class TencentNewsParser:
 
     # --- body -----------------------------------------------------------------------------
 
-    def _body(self, url: str, soup: BeautifulSoup, html: str, data: dict[str, Any]) -> Tag | None:
+    def _body(self, url: str, document: HtmlElement, data: dict[str, Any]) -> HtmlElement | None:
         body = self._body_from_data(url, data)
         if body is None:
-            body = self._rendered_body(url, soup, html)
+            body = self._rendered_body(url, document)
         if body is not None:
             self._caption_images(body)
         return body
 
     @staticmethod
-    def _body_from_data(url: str, data: dict[str, Any]) -> Tag | None:
+    def _body_from_data(url: str, data: dict[str, Any]) -> HtmlElement | None:
         """The current template's ``originContent.text`` with images resolved, if complete."""
         content = data.get("originContent")
         text = content.get("text") if isinstance(content, dict) else None
@@ -263,35 +265,34 @@ class TencentNewsParser:
         resolved = _PLACEHOLDER.sub(image, text)
         if unresolved:
             return None
-        fragment = BeautifulSoup(resolved, "lxml")
-        return fragment.body or fragment
+        return body_of(parse_document(resolved))
 
-    def _rendered_body(self, url: str, soup: BeautifulSoup, html: str) -> Tag | None:
-        body = soup.select_one(".content-article .rich_media_content, .rich_media_content")
+    def _rendered_body(self, url: str, document: HtmlElement) -> HtmlElement | None:
+        body = select_one(document, ".content-article .rich_media_content, .rich_media_content")
         if body is not None:
-            for image in body.find_all("img"):
-                src = body_image_url(str(image.get("data-src") or image.get("src") or ""), url)
-                image.attrs = {"src": src or "", "alt": clean_text(str(image.get("alt") or "")) or DEFAULT_ALT}
+            for image in body.iter("img"):
+                src = body_image_url(image.get("data-src") or image.get("src") or "", url)
+                _set_image(image, src or "", clean_text(image.get("alt")) or DEFAULT_ALT)
             return body
-        body = soup.select_one("#Cnt-Main-Article-QQ") or soup.select_one("div.content-article")
+        body = select_one(document, "#Cnt-Main-Article-QQ")
+        if body is None:
+            body = select_one(document, "div.content-article")
         if body is None:
             return None
-        self._embed_videos(soup, body)
-        for selector in (".introduction", "#Status", "#backqqcom", ".videoPlayerWrap"):
-            for element in body.select(selector):
-                element.decompose()
-        for image in body.find_all("img"):
-            if image.find_parent("a", attrs={"data-video": True}):
+        self._embed_videos(body)
+        for element in select(body, ".introduction, #Status, #backqqcom, .videoPlayerWrap"):
+            remove(element)
+        for image in body.iter("img"):
+            if image.xpath("ancestor::a[@data-video]"):
                 continue
-            src = body_image_url(str(image.get("src") or ""), url)
-            image.attrs = {"src": src or "", "alt": DEFAULT_ALT}
+            _set_image(image, body_image_url(image.get("src") or "", url) or "", DEFAULT_ALT)
         return body
 
     @staticmethod
-    def _embed_videos(soup: BeautifulSoup, body: Tag) -> None:
+    def _embed_videos(body: HtmlElement) -> None:
         """Replace ``videoArr.push({...})`` scripts with a poster image linking to the video."""
-        for script in body.find_all("script"):
-            code = script.string or ""
+        for script in list(body.iter("script")):
+            code = script.text or ""
             match = _VIDEO_PUSH.search(code)
             video = _json_object_at(code, match.end()) if match else None
             vid = video.get("vid") if video else None
@@ -299,25 +300,25 @@ class TencentNewsParser:
             if not isinstance(vid, str) or not re.fullmatch(r"[A-Za-z0-9]+", vid) or not poster:
                 continue
             title = clean_text(str(video.get("title") or "")) or "视频"
-            link = _new_tag(soup, "a", href=f"https://v.qq.com/x/page/{vid}.html")
-            link["data-video"] = vid
-            link.append(_new_tag(soup, "img", src=poster, alt=title))
-            paragraph = _new_tag(soup, "p")
+            link = new_element(body, "a", href=f"https://v.qq.com/x/page/{vid}.html", **{"data-video": vid})
+            link.append(new_element(body, "img", src=poster, alt=title))
+            paragraph = new_element(body, "p")
             paragraph.append(link)
-            script.replace_with(paragraph)
+            paragraph.tail = script.tail
+            script.getparent().replace(script, paragraph)
 
     @staticmethod
-    def _caption_images(body: Tag) -> None:
+    def _caption_images(body: HtmlElement) -> None:
         """Use an image's caption as its alt text and drop the caption element.
 
         Captions are ``figcaption`` (current template), ``i.desc`` beside the image (2018-2021)
         and a ``p.image_desc`` line after the image's paragraph (channel template).
         """
-        for caption in body.select("figcaption, i.desc, p.image_desc"):
-            text = clean_text(caption.get_text())
-            container = caption.parent if caption.name != "p" else caption.find_previous_sibling()
-            image = container.find("img") if isinstance(container, Tag) else None
+        for caption in select(body, "figcaption, i.desc, p.image_desc"):
+            text = clean_text(text_of(caption))
+            container = caption.getparent() if caption.tag != "p" else previous_element(caption)
+            image = container.find(".//img") if container is not None else None
             if image is not None and text:
-                image["alt"] = text
+                image.set("alt", text)
             if image is not None or not text:
-                caption.decompose()
+                remove(caption)

@@ -1,0 +1,84 @@
+"""The lxml tree helpers every parser shares: parse a page, select by CSS, read text, remove nodes.
+
+Pages are parsed once, with lxml (libxml2), and navigated with precompiled CSS selectors; parsing
+with BeautifulSoup cost most of a page's extraction time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from crawler.encoding import strip_control_chars
+
+_PARSER = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False)
+_INVISIBLE_TEXT = ".//text()[not(parent::script or parent::style or parent::template)]"
+
+
+def parse_document(html: str) -> HtmlElement:
+    """The page as an lxml tree (``<html>`` root); an empty ``<html>`` for an empty answer.
+
+    Bytes go to the parser so an XML encoding declaration cannot stop it, and a lone surrogate
+    becomes ``?`` instead of silently ending the document there.
+    """
+    try:
+        return document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+    except (ValueError, etree.LxmlError):
+        return document_fromstring(b"<html></html>", parser=_PARSER)
+
+
+def body_of(document: HtmlElement) -> HtmlElement:
+    """The document's ``<body>`` (the root itself when there is none)."""
+    body = document.find("body")
+    return body if body is not None else document
+
+
+@lru_cache(maxsize=256)
+def _compiled(css: str) -> CSSSelector:
+    return CSSSelector(css)
+
+
+def select(root: HtmlElement, css: str) -> list[HtmlElement]:
+    """Elements under ``root`` matching ``css``, in document order."""
+    return _compiled(css)(root)
+
+
+def select_one(root: HtmlElement, css: str) -> HtmlElement | None:
+    """The first element under ``root`` matching ``css``, or ``None``."""
+    found = _compiled(css)(root)
+    return found[0] if found else None
+
+
+def text_of(element: HtmlElement, separator: str = "") -> str:
+    """The element's text without script or style code, its pieces joined by ``separator``."""
+    return separator.join(element.xpath(_INVISIBLE_TEXT))
+
+
+def remove(node: HtmlElement) -> None:
+    """Take ``node`` and its subtree out of the tree, keeping the text that followed it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def previous_element(node: HtmlElement) -> HtmlElement | None:
+    """The nearest preceding sibling that is an element (not a comment)."""
+    sibling = node.getprevious()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getprevious()
+    return sibling
+
+
+def new_element(parent_like: HtmlElement, tag: str, **attributes: str) -> HtmlElement:
+    """A new element of the same tree class as ``parent_like`` (control characters dropped from values)."""
+    return parent_like.makeelement(tag, {name: strip_control_chars(value) for name, value in attributes.items()})
