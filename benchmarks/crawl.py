@@ -77,7 +77,7 @@ def _child(args: argparse.Namespace) -> None:
 
     settings = get_project_settings()
     settings.setdict({
-        "MIRROR": json.loads(args.mirror), "OUTPUT_DIR": args.out, "LOG_LEVEL": "ERROR",
+        "MIRROR": json.loads(args.mirror), "OUTPUT_DIR": args.out, "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "ERROR"),
         "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
         "MAX_ARTICLES_PER_RUN": 0, "PROGRESS_INTERVAL": 0,
     }, priority="cmdline")
@@ -97,7 +97,8 @@ def _child(args: argparse.Namespace) -> None:
     print(json.dumps({"elapsed": elapsed, "articles": done, "peak_mb": peak_mb, "failed": reasons}))
 
 
-def _run(spider: str, mirror: dict[str, str], pages: int, out: Path) -> dict[str, float]:
+def run_crawl(spider: str, mirror: dict[str, str], pages: int, out: Path) -> dict[str, float]:
+    """Crawl the mirror in a child process with the real (`parse`) or fetch-only spider; its figures."""
     command = [sys.executable, __file__, "--child", "--spider", spider, "--mirror", json.dumps(mirror),
                "--pages", str(pages), "--out", str(out)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
@@ -127,7 +128,7 @@ def main() -> None:
             with MirrorServer(snapshot) as mirror:
                 rates = {}
                 for spider, label in (("fetch", "fetch only (no parse)"), ("parse", "qq (parse+write)")):
-                    figures = _run(spider, mirror.mirror_setting(), pages, Path(temp) / f"out-{spider}")
+                    figures = run_crawl(spider, mirror.mirror_setting(), pages, Path(temp) / f"out-{spider}")
                     rates[spider] = figures["articles"] / figures["elapsed"]
                     print(f"{size:>8}  {label:<22} {figures['elapsed']:>8.1f} {rates[spider]:>8.0f} "
                           f"{figures['peak_mb']:>12.0f}" + (f"  (failed: {figures['failed']})" if figures["failed"] else ""))

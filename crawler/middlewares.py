@@ -1,17 +1,24 @@
-"""Downloader middlewares: a local mirror for configured hosts (tests, demo, offline), retry with backoff."""
+"""Downloader middlewares: a local mirror for configured hosts (tests, demo, offline), a guard on
+redirects, retry with backoff."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from crawler.urls import registrable_domain
+
 _ORIGINAL_URL = "newsmd_original_url"
+FIRST_URL = "newsmd_first_url"
+"""Request meta: the URL the spider asked for, before any redirect or mirror rewrite."""
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 class MirrorMiddleware:
@@ -45,6 +52,50 @@ class MirrorMiddleware:
         original = request.meta.get(_ORIGINAL_URL)
         if original and response.url == request.url and response.url != original:
             return response.replace(url=original)
+        return response
+
+
+class RedirectRefused(IgnoreRequest):
+    """A redirect the crawl does not follow; ``reason`` is the failure reason counted for the page."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+class RedirectGuardMiddleware:
+    """Stop redirect loops and redirects that leave the site, with a reason the spider reports.
+
+    A page whose redirects go on past ``REDIRECT_MAX_TIMES`` fails as ``too_many_redirects``; one
+    redirected to another site (another registrable domain than the link's) fails as
+    ``offsite_redirect`` unless ``FOLLOW_OFFSITE_REDIRECTS`` is on. Scrapy's own redirect
+    middleware (after this one) follows the rest.
+    """
+
+    def __init__(self, max_redirects: int, follow_offsite: bool) -> None:
+        self.max_redirects = max_redirects
+        self.follow_offsite = follow_offsite
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedirectGuardMiddleware:
+        settings = crawler.settings
+        return cls(settings.getint("REDIRECT_MAX_TIMES", 20), settings.getbool("FOLLOW_OFFSITE_REDIRECTS"))
+
+    def process_request(self, request: Request) -> None:
+        request.meta.setdefault(FIRST_URL, request.meta.get(_ORIGINAL_URL, request.url))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location")
+        if response.status not in _REDIRECT_STATUSES or not location:
+            return response
+        target = urljoin(response.url, location.decode("latin-1").strip())
+        if request.meta.get("redirect_times", 0) + 1 > self.max_redirects:
+            raise RedirectRefused("too_many_redirects",
+                                  f"more than {self.max_redirects} redirects (a redirect loop?), the last to {target}")
+        first = request.meta.get(FIRST_URL, response.url)
+        if not self.follow_offsite and registrable_domain(target) != registrable_domain(first):
+            raise RedirectRefused("offsite_redirect", f"redirected to another site: {target}")
         return response
 
 

@@ -47,6 +47,10 @@ class LocalHTTPServer:
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            # HTTP/1.0 answers would close every connection without saying so; Twisted pools them
+            # anyway, and a POST sent on such a dead connection fails (GETs are retried silently).
+            protocol_version = "HTTP/1.1"
+
             def do_GET(self) -> None:  # noqa: N802
                 server.hits.append(f"GET {self.path}")
                 self._send(server.answer("GET", self.path, b"", dict(self.headers)))

@@ -49,6 +49,7 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.MirrorMiddleware": 950,
+    "crawler.middlewares.RedirectGuardMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -69,5 +70,9 @@ RETRY_TIMES = 3
 # Wait before retry n: RETRY_BACKOFF_BASE * 2**(n-1) seconds (or Retry-After), at most RETRY_BACKOFF_MAX.
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60.0
+# Redirects: at most this many per page (a loop fails as too_many_redirects), and none to another
+# site (offsite_redirect) unless FOLLOW_OFFSITE_REDIRECTS is on.
+REDIRECT_MAX_TIMES = 5
+FOLLOW_OFFSITE_REDIRECTS = False
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

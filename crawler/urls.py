@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urljoin, urlsplit
 
+import tldextract
+
+SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+"""The public suffix list bundled with tldextract (never fetched: crawls run offline too)."""
+
 _SAFE_IN_MARKDOWN = "/:?#[]@!$&'*+,;=%~-._"
 
 
@@ -40,3 +45,9 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+
+
+def registrable_domain(url: str) -> str:
+    """The site a URL belongs to: ``news.qq.com`` and ``new.qq.com`` are both ``qq.com``."""
+    host = host_of(url)
+    return SUFFIXES(host).top_domain_under_public_suffix or host

@@ -6,6 +6,8 @@ import http.server
 import json
 import re
 import shutil
+import socket
+import struct
 import subprocess
 import time
 from pathlib import Path
@@ -25,6 +27,7 @@ ARTICLES = {
     "TWF2021042600346900": "omn-video-TWF2021042600346900",
 }
 _LINE_END_SPACE = re.compile(r"[ \t\xa0]+$", re.MULTILINE)
+OFFSITE_HOST = "elsewhere.example"
 
 
 @pytest.fixture
@@ -156,18 +159,39 @@ class FaultyMirror(MirrorServer):
     """The snapshot, with scripted faults per article ID, one per request, then normal answers.
 
     Faults: ``500``, ``429`` (with ``Retry-After: 1``), ``slow`` (answers after 3 s), ``truncate``
-    (announces the full length, sends half, closes).
+    (announces the full length, sends half, closes), ``reset`` (closes the connection with a TCP
+    reset, nothing sent), ``loop`` (redirects to itself), ``moved`` (redirects to the same path on
+    new.qq.com), ``offsite`` (redirects to another site, which the mirror also serves).
     """
 
     def __init__(self, root: Path, faults: dict[str, list[str]]) -> None:
         super().__init__(root)
         self.faults = faults
 
+    def mirror_setting(self) -> dict[str, str]:
+        return {**super().mirror_setting(), OFFSITE_HOST: self.base_url}
+
+    @staticmethod
+    def _redirect(handler: http.server.BaseHTTPRequestHandler, location: str) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
     def send(self, handler: http.server.BaseHTTPRequestHandler, answer: Answer) -> None:
         article_id = handler.path.rstrip("/").rsplit("/", 1)[-1]
         pending = self.faults.get(article_id) if handler.command == "GET" else None
         fault = pending.pop(0) if pending else None
         status, content_type, body = answer
+        if fault == "reset":
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            handler.connection.close()
+            handler.close_connection = True
+            return
+        if fault in ("loop", "moved", "offsite"):
+            host = {"loop": "news.qq.com", "moved": "new.qq.com", "offsite": OFFSITE_HOST}[fault]
+            self._redirect(handler, f"https://{host}{handler.path}")
+            return
         if fault in ("500", "429"):
             handler.send_response(int(fault))
             if fault == "429":
@@ -221,6 +245,68 @@ def test_server_faults_are_retried_with_backoff_then_counted(snapshot: Path, tmp
     progress = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
     assert progress, "a run of several seconds printed no progress line"
     assert re.fullmatch(r"progress: \d+ discovered / .* failed \(\d+ pages fetched, \d+s\)", progress[-1])
+
+
+def test_redirect_loops_offsite_redirects_and_resets_are_bounded_and_counted(
+    snapshot: Path, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    faults = {
+        "20250214A05WPR00": ["loop"] * 50,
+        "20190907A081B000": ["offsite"],
+        "20201130A0G1JJ00": ["reset"],
+        "20260810A0BO7100": ["reset"] * 10,
+        "TWF2021042600346900": ["moved"],
+    }
+    out = tmp_path / "content"
+    with FaultyMirror(snapshot, faults) as mirror:
+        result = _crawl(mirror, out, cli_env, "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.2",
+                        "-s", "REDIRECT_MAX_TIMES=4")
+    assert result.returncode == 1
+    assert _summary(result) == "5 discovered / 2 written / 0 updated / 0 unchanged / 2 skipped / 3 failed"
+    fetches = _article_fetches(mirror)
+    assert fetches.count("GET /rain/a/20250214A05WPR00") == 5  # the first request and 4 redirects, then refused
+    assert fetches.count("GET /rain/a/20190907A081B000") == 1  # the other site is never asked
+    assert fetches.count("GET /rain/a/20201130A0G1JJ00") == 2  # reset once, retried
+    # reset every time: the first try and 2 retries; Twisted re-sends a GET once by itself when the
+    # connection it reused from its pool dies, so each try may reach the server twice
+    assert 3 <= fetches.count("GET /rain/a/20260810A0BO7100") <= 6
+    assert fetches.count("GET /rain/a/TWF2021042600346900") == 2  # moved within the site: followed
+    errors = sorted(line for line in result.stderr.splitlines() if line.startswith("newsmd: error:"))
+    assert len(errors) == 3, result.stderr
+    assert errors[0].startswith("newsmd: error: https://news.qq.com/rain/a/20190907A081B000: redirected to another site: "
+                                f"https://{OFFSITE_HOST}/rain/a/20190907A081B000") and errors[0].endswith("[offsite_redirect]")
+    assert errors[1].startswith("newsmd: error: https://news.qq.com/rain/a/20250214A05WPR00: more than 4 redirects")
+    assert errors[1].endswith("[too_many_redirects]")
+    assert "20260810A0BO7100" in errors[2] and errors[2].endswith("[download_error]")
+    assert sorted(path.stem for path in (out / "qq").iterdir()) == ["20201130A0G1JJ00", "TWF2021042600346900"]
+    for article_id in ("20201130A0G1JJ00", "TWF2021042600346900"):
+        got = _LINE_END_SPACE.sub("", (out / "qq" / f"{article_id}.md").read_text(encoding="utf-8"))
+        assert got == _LINE_END_SPACE.sub("", page(ARTICLES[article_id]).golden.read_text(encoding="utf-8"))
+
+
+def test_a_server_that_never_answers_ends_the_crawl_within_its_timeouts(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """A host that accepts connections and never answers: the crawl gives up after its bounded tries."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        base = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        mirror = json.dumps({host: base for host in ("news.qq.com", "new.qq.com", "i.news.qq.com")})
+        limits = ["-s", f"MIRROR={mirror}", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1",
+                  "-s", "RETRY_BACKOFF_BASE=0.1", "-s", "AUTOTHROTTLE_START_DELAY=0.1"]
+        started = time.monotonic()
+        crawl = subprocess.run(["newsmd", "crawl", "qq", "--channels", "finance", "-o", str(tmp_path / "a"), *limits],
+                               capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+        crawl_seconds = time.monotonic() - started
+        started = time.monotonic()
+        get = subprocess.run(["newsmd", "get", "https://news.qq.com/rain/a/20250214A05WPR00", "-o", str(tmp_path / "b"),
+                              *limits], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+        get_seconds = time.monotonic() - started
+    for result, seconds in ((crawl, crawl_seconds), (get, get_seconds)):
+        assert result.returncode == 1, result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
+        assert len(errors) == 1 and "took longer than 2.0 seconds" in errors[0] and errors[0].endswith("[download_error]")
+        # robots.txt and the page, each tried twice for 2 s: far below this bound unless something hangs
+        assert seconds < 60, f"{seconds:.0f} s"
+    assert _summary(crawl).endswith("/ 1 failed")
+    assert not list(tmp_path.rglob("*.md"))
 
 
 def test_the_hot_list_is_another_start_point_deduplicated_with_the_channels(

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-import tldextract
 import trafilatura
 from htmldate import find_date
 from lxml.html import HtmlElement
@@ -27,10 +26,9 @@ from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
 from crawler.html import body_of, new_element, parse_document, remove
 from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, image_source
-from crawler.urls import absolute_http_url, host_of
+from crawler.urls import SUFFIXES, absolute_http_url, host_of, registrable_domain
 
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
-_OFFLINE_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
@@ -40,7 +38,7 @@ _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
 def source_name(url: str) -> str:
     """The short source name of a site: its registrable name (``www.example.co.uk`` -> ``example``)."""
     host = host_of(url)
-    name = _OFFLINE_SUFFIXES(host).domain or host.split(".")[0]
+    name = SUFFIXES(host).domain or host.split(".")[0]
     return re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-") or "web"
 
 
@@ -233,8 +231,7 @@ class GenericParser:
         links = doc.xpath('//link[@rel="canonical"]/@href')
         for candidate in (_first_text(ld.get("url")), str(links[0]) if links else "", meta.first("og:url")):
             absolute = absolute_http_url(candidate, url)
-            if absolute and _OFFLINE_SUFFIXES(host_of(absolute)).top_domain_under_public_suffix == \
-                    _OFFLINE_SUFFIXES(host_of(url)).top_domain_under_public_suffix:
+            if absolute and registrable_domain(absolute) == registrable_domain(url):
                 return absolute
         parts = urlsplit(url)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
