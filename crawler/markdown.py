@@ -114,9 +114,12 @@ def html_to_markdown(fragment: str | HtmlElement, base_url: str = "") -> Markdow
     """
     root = body_of(parse_document(fragment)) if isinstance(fragment, str) else fragment
     sanitize_fragment(root)
-    paragraphs = _leaf_paragraphs(root)
+    markdown, images = convert_clean_html(tostring(root, encoding="unicode", with_tail=False), base_url)
+    return MarkdownBody(markdown=markdown, images=images, paragraphs=_leaf_paragraphs(root))
+
+
+def convert_clean_html(clean_html: str, base_url: str = "") -> tuple[str, list[str]]:
+    """markdownify's part: already sanitized body HTML to tidy Markdown and its image URLs."""
     images: list[str] = []
     converter = _ArticleConverter(base_url, images)
-    soup = BeautifulSoup(tostring(root, encoding="unicode", with_tail=False), "lxml")
-    markdown = tidy_markdown(converter.convert_soup(soup))
-    return MarkdownBody(markdown=markdown, images=images, paragraphs=paragraphs)
+    return tidy_markdown(converter.convert_soup(BeautifulSoup(clean_html, "lxml"))), images
