@@ -51,7 +51,10 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
     published = page.published or parse_page_time(page.published_text, page.zone, response_time(headers))
     if published is None and undated == "skip":
         raise ExtractionError(url, "no_date", "the page has no publication time")
-    converted = html_to_markdown(page.body, base_url=url)
+    try:
+        converted = html_to_markdown(page.body, base_url=url)
+    except RecursionError:
+        raise ExtractionError(url, "too_deep", "the article body nests too deep to convert") from None
     if not converted.paragraphs:
         raise ExtractionError(url, "empty_body", "the article body has no text")
     return Article(

@@ -13,21 +13,32 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from crawler.encoding import strip_control_chars
+from crawler.errors import ExtractionError
 
 _PARSER = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False)
 _INVISIBLE_TEXT = ".//text()[not(parent::script or parent::style or parent::template)]"
 
 
-def parse_document(html: str) -> HtmlElement:
+def parse_document(html: str, url: str = "") -> HtmlElement:
     """The page as an lxml tree (``<html>`` root); an empty ``<html>`` for an empty answer.
 
     Bytes go to the parser so an XML encoding declaration cannot stop it, and a lone surrogate
-    becomes ``?`` instead of silently ending the document there.
+    becomes ``?`` instead of silently ending the document there. libxml2 stops reading at
+    elements nested deeper than 255; such a page would lose everything after that point, so it
+    raises ``ExtractionError`` (``too_deep``) instead of giving a cut-off article.
     """
     try:
-        return document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+        document = document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except (ValueError, etree.LxmlError):
         return document_fromstring(b"<html></html>", parser=_PARSER)
+    refuse_cut_off_document(_PARSER, url)
+    return document
+
+
+def refuse_cut_off_document(parser: HTMLParser, url: str) -> None:
+    """Raise ``too_deep`` when ``parser``'s last document hit libxml2's nesting limit and was cut off."""
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise ExtractionError(url, "too_deep", "the page nests elements more than 255 deep; it cannot be read whole")
 
 
 def body_of(document: HtmlElement) -> HtmlElement:

@@ -112,7 +112,7 @@ def html_to_markdown(fragment: str | HtmlElement, base_url: str = "") -> Markdow
 
     The tree is cleaned with lxml; only the cleaned body is handed to markdownify's BeautifulSoup.
     """
-    root = body_of(parse_document(fragment)) if isinstance(fragment, str) else fragment
+    root = body_of(parse_document(fragment, base_url)) if isinstance(fragment, str) else fragment
     sanitize_fragment(root)
     markdown, images = convert_clean_html(tostring(root, encoding="unicode", with_tail=False), base_url)
     return MarkdownBody(markdown=markdown, images=images, paragraphs=_leaf_paragraphs(root))

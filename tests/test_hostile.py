@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import page
+from conftest import SavedPage, page
 from crawler import ExtractionError, extract, render
 from crawler.extract import MAX_PAGE_BYTES
 
@@ -158,3 +158,29 @@ def test_the_size_cap_is_configurable() -> None:
         extract(REFERENCE.url, body, max_bytes=len(body) - 1)
     assert raised.value.reason == "too_large"
     assert extract(REFERENCE.url, body, max_bytes=0).title
+
+
+_DEEP_PAGES = [page("omn-20190907A081B000"), page("doc-iicezzrq4076655"), page("ifeng-7rtKNyg6PU9")]
+
+
+def _nested_in_first_paragraph(saved: SavedPage, depth: int, tag: str) -> bytes:
+    html = saved.html.read_bytes().decode("utf-8")
+    cut = html.index("<p", html.index("<body"))
+    cut = html.index(">", cut) + 1
+    return (html[:cut] + f"<{tag}>" * depth + "嵌套到底的一句话" + f"</{tag}>" * depth + html[cut:]).encode("utf-8")
+
+
+@pytest.mark.parametrize("saved", _DEEP_PAGES, ids=lambda saved: saved.id)
+@pytest.mark.parametrize("tag", ["div", "span", "blockquote"])
+def test_nesting_past_the_parser_limit_is_refused_not_cut_off(saved: SavedPage, tag: str) -> None:
+    """libxml2 stops reading at depth 256: the page is refused (too_deep) rather than written cut off."""
+    with pytest.raises(ExtractionError) as caught:
+        extract(saved.url, _nested_in_first_paragraph(saved, 300, tag))
+    assert caught.value.reason == "too_deep"
+
+
+@pytest.mark.parametrize("saved", _DEEP_PAGES, ids=lambda saved: saved.id)
+def test_deep_but_readable_nesting_keeps_the_whole_article(saved: SavedPage) -> None:
+    article = extract(saved.url, _nested_in_first_paragraph(saved, 200, "blockquote"))
+    golden_last_line = saved.golden.read_text(encoding="utf-8").rstrip().splitlines()[-3]
+    assert golden_last_line in render(article)  # the end of the article is still there

@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 import trafilatura
 from htmldate import find_date
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, load_html
 
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
-from crawler.html import body_of, new_element, parse_document, remove
+from crawler.html import body_of, new_element, parse_document, refuse_cut_off_document, remove
 from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, image_source
 from crawler.urls import SUFFIXES, absolute_http_url, host_of, registrable_domain
 
@@ -163,6 +163,7 @@ class GenericParser:
         doc = load_html(html)  # trafilatura's loader: the same tree it would build, None for non-HTML
         if doc is None:
             raise ExtractionError(url, "empty_body", "no main text found on the page (not HTML)")
+        refuse_cut_off_document(HTML_PARSER, url)
         meta = _PageMeta(doc)
         ld = next(_json_ld_articles(doc), {})
         title = self._title(doc, meta, ld)
@@ -194,7 +195,7 @@ class GenericParser:
             raise ExtractionError(url, "unsupported_page", f"main text extraction failed: {error}") from None
         if not main:
             raise ExtractionError(url, "empty_body", "no main text found on the page")
-        body = body_of(parse_document(main))
+        body = body_of(parse_document(main, url))
         for heading in list(body.iter("h1")):
             remove(heading)  # the title is in the front matter
         _put_images_back(body, placed_images)

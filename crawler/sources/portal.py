@@ -72,7 +72,7 @@ class PortalParser:
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of this site; ``ExtractionError`` when it is not one."""
-        document = parse_document(html)
+        document = parse_document(html, url)
         body = next((found for selector in self.body_selectors
                      if (found := select_one(document, selector)) is not None), None)
         if body is None:

@@ -134,7 +134,7 @@ class TencentNewsParser:
         url_id = article_id_from_url(url)
         if url_id and _VIDEO_ID.match(url_id):
             raise ExtractionError(url, "video", "a video item, not an article")
-        document = parse_document(html)
+        document = parse_document(html, url)
         data = _window_data(html) or {}
         info_match = _ARTICLE_INFO.search(html)
         info = info_match.group(1) if info_match else ""
@@ -265,7 +265,7 @@ class TencentNewsParser:
         resolved = _PLACEHOLDER.sub(image, text)
         if unresolved:
             return None
-        return body_of(parse_document(resolved))
+        return body_of(parse_document(resolved, url))
 
     def _rendered_body(self, url: str, document: HtmlElement) -> HtmlElement | None:
         body = select_one(document, ".content-article .rich_media_content, .rich_media_content")

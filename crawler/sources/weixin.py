@@ -45,7 +45,7 @@ class WeChatParser:
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse a WeChat article page; ``ExtractionError`` when the page has no article."""
-        document = parse_document(html)
+        document = parse_document(html, url)
         body = _by_id(document, "js_content")
         if body is None:
             raise ExtractionError(url, "unsupported_page", "not a WeChat article page (no #js_content)")
