@@ -1,9 +1,11 @@
-"""Crawl extensions: a progress line every few seconds on long runs."""
+"""Crawl extensions: a progress line every few seconds on long runs; a JOBDIR that survives SIGKILL."""
 
 from __future__ import annotations
 
 import logging
+import shutil
 import time
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy import signals
@@ -50,3 +52,42 @@ class ProgressLine:
     def spider_closed(self, spider: Any) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
+
+
+class KilledJobRecovery:
+    """Make a ``JOBDIR`` usable after a run that was killed (SIGKILL, power loss) instead of closed.
+
+    Scrapy writes its request queue's index only on a clean close; a killed run can leave queue
+    files cut off mid-record, and the next run then loses every request it tries to queue (no
+    error is counted). A marker file says a run is under way; when a run starts and finds it, the
+    killed run's request queue is dropped before Scrapy opens it. Nothing is lost by that: the
+    spiders start from their feeds again, and the state file knows every article already written.
+    """
+
+    MARKER = "newsmd-run-in-progress"
+
+    def __init__(self, jobdir: Path) -> None:
+        self.marker = jobdir / self.MARKER
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        jobdir = crawler.settings.get("JOBDIR")
+        if not jobdir:
+            raise NotConfigured
+        extension = cls(Path(jobdir))
+        extension.recover()
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def recover(self) -> None:
+        """Drop a killed run's request queue, then mark this run as under way."""
+        queue = self.marker.parent / "requests.queue"
+        if self.marker.exists() and queue.exists():
+            logger.warning("%s: the last run here was killed; its request queue is dropped and the crawl "
+                           "starts from its feeds (articles already written are known)", self.marker.parent)
+            shutil.rmtree(queue)
+        self.marker.parent.mkdir(parents=True, exist_ok=True)
+        self.marker.touch()
+
+    def spider_closed(self, spider: Any) -> None:
+        self.marker.unlink(missing_ok=True)

@@ -41,7 +41,7 @@ MAX_ARTICLES_PER_RUN = 500
 
 # A progress line (log, and stderr of `newsmd crawl`) every this many seconds; 0 turns it off.
 PROGRESS_INTERVAL = 5.0
-EXTENSIONS = {"crawler.extensions.ProgressLine": 500}
+EXTENSIONS = {"crawler.extensions.ProgressLine": 500, "crawler.extensions.KilledJobRecovery": 0}
 
 ITEM_PIPELINES = {
     "pipelines.images.ArticleImagesPipeline": 700,

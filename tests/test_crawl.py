@@ -149,10 +149,41 @@ def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
         restarted = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
     assert restarted.returncode == 0, restarted.stderr
     assert "0 failed" in _summary(restarted)
-    assert sorted(line.split()[0] for line in restarted.stdout.splitlines()).count("written") == 5 - written_before_kill
+    assert sorted(line.split()[0] for line in restarted.stdout.splitlines()).count("written") == 5 - written_before_kill, \
+        restarted.stdout + restarted.stderr
     final = {path.name: path.read_bytes() for path in resumed.glob("qq/*")}
     assert final == {path.name: path.read_bytes() for path in reference.glob("qq/*")}
     assert not list(resumed.glob("qq/.*"))  # no temp file left behind
+
+
+def test_a_job_folder_left_cut_off_by_a_kill_is_recovered(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """A kill in the middle of writing Scrapy's disk queue leaves cut-off queue files; the next run recovers."""
+    import os
+    import signal
+
+    reference, resumed, job = tmp_path / "reference", tmp_path / "resumed", tmp_path / "job"
+    with MirrorServer(snapshot) as mirror:
+        assert _crawl(mirror, reference, cli_env).returncode == 0
+    with MirrorServer(snapshot, article_delay=2.0) as mirror:
+        command = ["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "3", "-o", str(resumed),
+                   "--resume", str(job), "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()),
+                   "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=1"]  # the rest wait in the queue
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while not _article_fetches(mirror) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        queue_files = [path for path in (job / "requests.queue").rglob("*") if path.is_file()]
+        assert queue_files, "the killed run left no request queue; nothing was tested"
+        for path in queue_files:
+            path.write_bytes(path.read_bytes()[:2])  # cut off inside the first record's header
+        restarted = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+    assert restarted.returncode == 0, restarted.stderr
+    assert _summary(restarted) == "5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed"
+    assert "Traceback" not in restarted.stderr
+    final = {path.name: path.read_bytes() for path in resumed.glob("qq/*")}
+    assert final == {path.name: path.read_bytes() for path in reference.glob("qq/*")}
 
 
 class FaultyMirror(MirrorServer):
