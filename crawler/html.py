@@ -6,6 +6,7 @@ with BeautifulSoup cost most of a page's extraction time.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from lxml import etree
@@ -15,7 +16,14 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from crawler.encoding import strip_control_chars
 from crawler.errors import ExtractionError
 
-_PARSER = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False)
+_PARSERS = threading.local()  # an lxml parser must not be shared between threads
+
+
+def _parser() -> HTMLParser:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False)
+    return parser
 _INVISIBLE_TEXT = ".//text()[not(parent::script or parent::style or parent::template)]"
 
 
@@ -27,11 +35,12 @@ def parse_document(html: str, url: str = "") -> HtmlElement:
     elements nested deeper than 255; such a page would lose everything after that point, so it
     raises ``ExtractionError`` (``too_deep``) instead of giving a cut-off article.
     """
+    parser = _parser()
     try:
-        document = document_fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+        document = document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (ValueError, etree.LxmlError):
-        return document_fromstring(b"<html></html>", parser=_PARSER)
-    refuse_cut_off_document(_PARSER, url)
+        return document_fromstring(b"<html></html>", parser=parser)
+    refuse_cut_off_document(parser, url)
     return document
 
 

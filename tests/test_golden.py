@@ -39,3 +39,14 @@ def test_fixture_folder_holds_a_golden_for_every_page() -> None:
     for saved in pages:
         assert saved.html.is_file(), saved.html
         assert saved.golden.is_file(), f"missing golden {saved.golden}"
+
+
+def test_extract_from_many_threads_gives_the_serial_output() -> None:
+    """The Python API may be called from threads (each thread gets its own lxml parser)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = saved_pages()
+    serial = {saved.id: render(extract(saved.url, saved.html.read_bytes())) for saved in pages}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(lambda saved: (saved.id, render(extract(saved.url, saved.html.read_bytes()))), pages * 10))
+    assert all(rendered == serial[page_id] for page_id, rendered in threaded)
