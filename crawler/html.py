@@ -17,6 +17,7 @@ from crawler.encoding import strip_control_chars
 from crawler.errors import ExtractionError
 
 _PARSERS = threading.local()  # an lxml parser must not be shared between threads
+_INVISIBLE_TEXT = ".//text()[not(parent::script or parent::style or parent::template)]"
 
 
 def _parser() -> HTMLParser:
@@ -24,7 +25,6 @@ def _parser() -> HTMLParser:
     if parser is None:
         parser = _PARSERS.parser = HTMLParser(encoding="utf-8", collect_ids=False, default_doctype=False)
     return parser
-_INVISIBLE_TEXT = ".//text()[not(parent::script or parent::style or parent::template)]"
 
 
 def parse_document(html: str, url: str = "") -> HtmlElement:
