@@ -315,6 +315,13 @@ def test_redirect_loops_offsite_redirects_and_resets_are_bounded_and_counted(
         assert got == _LINE_END_SPACE.sub("", page(ARTICLES[article_id]).golden.read_text(encoding="utf-8"))
 
 
+def test_offsite_redirects_are_followed_when_allowed(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    with FaultyMirror(snapshot, {"20190907A081B000": ["offsite"]}) as mirror:
+        result = _crawl(mirror, tmp_path / "content", cli_env, "-s", "FOLLOW_OFFSITE_REDIRECTS=True")
+    assert "[offsite_redirect]" not in result.stderr
+    assert _article_fetches(mirror).count("GET /rain/a/20190907A081B000") == 2  # the link, then the other site
+
+
 def test_a_server_that_never_answers_ends_the_crawl_within_its_timeouts(tmp_path: Path, cli_env: dict[str, str]) -> None:
     """A host that accepts connections and never answers: the crawl gives up after its bounded tries."""
     with socket.create_server(("127.0.0.1", 0)) as silent:
