@@ -103,7 +103,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     """Run one spider to the end, printing each file written and each failure; return counts."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.signals import article_failed, article_written, crawl_progress, image_failed
+    from crawler.signals import article_failed, article_written, crawl_progress, image_failed, killed_run_recovered
     from crawler.spiders.base import crawl_summary
 
     def on_written(article: Any, result: Any) -> None:
@@ -118,9 +118,14 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     def on_progress(line: str) -> None:
         print(f"progress: {line}", file=sys.stderr, flush=True)
 
+    def on_killed_run(jobdir: str) -> None:
+        print(f"newsmd: warning: {jobdir}: the last run here was killed; starting again from the feeds "
+              "(articles already written are known) [killed_run]", file=sys.stderr, flush=True)
+
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
     crawler.signals.connect(on_progress, signal=crawl_progress)
+    crawler.signals.connect(on_killed_run, signal=killed_run_recovered)
     crawler.signals.connect(on_image_failed, signal=image_failed)
     crawler.signals.connect(on_written, signal=article_written)
     crawler.signals.connect(on_failed, signal=article_failed)

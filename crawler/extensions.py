@@ -12,7 +12,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.signals import crawl_progress
+from crawler.signals import crawl_progress, killed_run_recovered
 from crawler.spiders.base import crawl_summary
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,8 @@ class KilledJobRecovery:
 
     MARKER = "newsmd-run-in-progress"
 
-    def __init__(self, jobdir: Path) -> None:
+    def __init__(self, crawler: Any, jobdir: Path) -> None:
+        self.crawler = crawler
         self.marker = jobdir / self.MARKER
 
     @classmethod
@@ -74,19 +75,21 @@ class KilledJobRecovery:
         jobdir = crawler.settings.get("JOBDIR")
         if not jobdir:
             raise NotConfigured
-        extension = cls(Path(jobdir))
+        extension = cls(crawler, Path(jobdir))
         extension.recover()
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def recover(self) -> None:
         """Drop a killed run's request queue, then mark this run as under way."""
-        queue = self.marker.parent / "requests.queue"
+        jobdir = self.marker.parent
+        queue = jobdir / "requests.queue"
         if self.marker.exists() and queue.exists():
             logger.warning("%s: the last run here was killed; its request queue is dropped and the crawl "
-                           "starts from its feeds (articles already written are known)", self.marker.parent)
+                           "starts from its feeds (articles already written are known)", jobdir)
             shutil.rmtree(queue)
-        self.marker.parent.mkdir(parents=True, exist_ok=True)
+            self.crawler.signals.send_catch_log(killed_run_recovered, jobdir=str(jobdir))
+        jobdir.mkdir(parents=True, exist_ok=True)
         self.marker.touch()
 
     def spider_closed(self, spider: Any) -> None:

@@ -11,3 +11,6 @@ crawl_progress = object()
 
 image_failed = object()
 """Sent when an image could not be downloaded (it keeps its remote URL): ``url=str, image_url=str, detail=str``."""
+
+killed_run_recovered = object()
+"""Sent when a crawl finds its ``JOBDIR`` left by a killed run and drops its request queue: ``jobdir=str``."""

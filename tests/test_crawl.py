@@ -179,8 +179,12 @@ def test_a_job_folder_left_cut_off_by_a_kill_is_recovered(snapshot: Path, tmp_pa
         for path in queue_files:
             path.write_bytes(path.read_bytes()[:2])  # cut off inside the first record's header
         restarted = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+        after_a_clean_close = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+    assert "[killed_run]" not in after_a_clean_close.stderr
+    assert _summary(after_a_clean_close).endswith("5 unchanged / 2 skipped / 0 failed")
     assert restarted.returncode == 0, restarted.stderr
     assert _summary(restarted) == "5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed"
+    assert f"newsmd: warning: {job}: the last run here was killed" in restarted.stderr
     assert "Traceback" not in restarted.stderr
     final = {path.name: path.read_bytes() for path in resumed.glob("qq/*")}
     assert final == {path.name: path.read_bytes() for path in reference.glob("qq/*")}
