@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -119,31 +122,37 @@ def test_feed_faults_end_the_crawl_cleanly_and_are_counted(snapshot: Path, tmp_p
     assert sorted(path.name for path in (out / "qq").glob("*.md")) == ["20190907A081B000.md", "20250214A05WPR00.md"]
 
 
+def _resume_command(mirror: MirrorServer, out: Path, job: Path, *extra: str) -> list[str]:
+    return ["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "3", "-o", str(out), "--resume", str(job),
+            "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()), "-s", "AUTOTHROTTLE_ENABLED=False", *extra]
+
+
+def _kill_when(command: list[str], env: dict[str, str], ready: Callable[[], bool]) -> None:
+    """Start ``command``, SIGKILL it as soon as ``ready()`` (or after 60 s), and check it died of that."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.glob("qq/*")}
+
+
 @pytest.mark.parametrize("kill_after_files", [0, 1, 3])
 def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
     kill_after_files: int, snapshot: Path, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    import os
-    import signal
-    import time
-
     reference, resumed, job = tmp_path / "reference", tmp_path / "resumed", tmp_path / "job"
     with MirrorServer(snapshot) as mirror:
         assert _crawl(mirror, reference, cli_env).returncode == 0
     with MirrorServer(snapshot, article_delay=1.0) as mirror:
-        command = ["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "3", "-o", str(resumed),
-                   "--resume", str(job), "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()),
-                   "-s", "AUTOTHROTTLE_ENABLED=False"]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env, cwd=ROOT)
-        deadline = time.monotonic() + 60
-        while len(list(resumed.glob("qq/*.md"))) < kill_after_files and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if kill_after_files == 0:
-            while not _article_fetches(mirror) and time.monotonic() < deadline:
-                time.sleep(0.02)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-        assert process.returncode == -signal.SIGKILL
+        command = _resume_command(mirror, resumed, job)
+        _kill_when(command, cli_env, lambda: len(list(resumed.glob("qq/*.md"))) >= kill_after_files
+                   and (kill_after_files > 0 or bool(_article_fetches(mirror))))
         written_before_kill = len(list(resumed.glob("qq/*.md")))
         assert written_before_kill < 5, "the crawl finished before the kill; nothing was tested"
         restarted = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
@@ -151,29 +160,18 @@ def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
     assert "0 failed" in _summary(restarted)
     assert sorted(line.split()[0] for line in restarted.stdout.splitlines()).count("written") == 5 - written_before_kill, \
         restarted.stdout + restarted.stderr
-    final = {path.name: path.read_bytes() for path in resumed.glob("qq/*")}
-    assert final == {path.name: path.read_bytes() for path in reference.glob("qq/*")}
+    assert _files(resumed) == _files(reference)
     assert not list(resumed.glob("qq/.*"))  # no temp file left behind
 
 
 def test_a_job_folder_left_cut_off_by_a_kill_is_recovered(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
     """A kill in the middle of writing Scrapy's disk queue leaves cut-off queue files; the next run recovers."""
-    import os
-    import signal
-
     reference, resumed, job = tmp_path / "reference", tmp_path / "resumed", tmp_path / "job"
     with MirrorServer(snapshot) as mirror:
         assert _crawl(mirror, reference, cli_env).returncode == 0
     with MirrorServer(snapshot, article_delay=2.0) as mirror:
-        command = ["newsmd", "crawl", "qq", "--channels", "finance,tech", "--pages", "3", "-o", str(resumed),
-                   "--resume", str(job), "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()),
-                   "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=1"]  # the rest wait in the queue
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env, cwd=ROOT)
-        deadline = time.monotonic() + 60
-        while not _article_fetches(mirror) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        command = _resume_command(mirror, resumed, job, "-s", "CONCURRENT_REQUESTS=1")  # the rest wait in the queue
+        _kill_when(command, cli_env, lambda: bool(_article_fetches(mirror)))
         queue_files = [path for path in (job / "requests.queue").rglob("*") if path.is_file()]
         assert queue_files, "the killed run left no request queue; nothing was tested"
         for path in queue_files:
@@ -186,8 +184,7 @@ def test_a_job_folder_left_cut_off_by_a_kill_is_recovered(snapshot: Path, tmp_pa
     assert _summary(restarted) == "5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed"
     assert f"newsmd: warning: {job}: the last run here was killed" in restarted.stderr
     assert "Traceback" not in restarted.stderr
-    final = {path.name: path.read_bytes() for path in resumed.glob("qq/*")}
-    assert final == {path.name: path.read_bytes() for path in reference.glob("qq/*")}
+    assert _files(resumed) == _files(reference)
 
 
 class FaultyMirror(MirrorServer):
