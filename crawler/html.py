@@ -17,7 +17,7 @@ from crawler.encoding import strip_control_chars
 from crawler.errors import ExtractionError
 
 _PARSERS = threading.local()  # an lxml parser must not be shared between threads
-_INVISIBLE_TEXT = ".//text()[not(parent::script or parent::style or parent::template)]"
+_VISIBLE_TEXT = etree.XPath(".//text()[not(parent::script or parent::style or parent::template)]")
 
 
 def _parser() -> HTMLParser:
@@ -74,7 +74,7 @@ def select_one(root: HtmlElement, css: str) -> HtmlElement | None:
 
 def text_of(element: HtmlElement, separator: str = "") -> str:
     """The element's text without script or style code, its pieces joined by ``separator``."""
-    return separator.join(element.xpath(_INVISIBLE_TEXT))
+    return separator.join(_VISIBLE_TEXT(element))
 
 
 def remove(node: HtmlElement) -> None:

@@ -16,9 +16,13 @@ from scrapy.settings import BaseSettings
 from crawler.urls import registrable_domain
 
 _ORIGINAL_URL = "newsmd_original_url"
-FIRST_URL = "newsmd_first_url"
-"""Request meta: the URL the spider asked for, before any redirect or mirror rewrite."""
+_FIRST_URL = "newsmd_first_url"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+def requested_url(request: Request) -> str:
+    """The URL the spider asked for, before any redirect or the mirror's rewrite."""
+    return request.meta.get(_FIRST_URL) or request.meta.get(_ORIGINAL_URL, request.url)
 
 
 class MirrorMiddleware:
@@ -83,7 +87,7 @@ class RedirectGuardMiddleware:
         return cls(settings.getint("REDIRECT_MAX_TIMES", 20), settings.getbool("FOLLOW_OFFSITE_REDIRECTS"))
 
     def process_request(self, request: Request) -> None:
-        request.meta.setdefault(FIRST_URL, request.meta.get(_ORIGINAL_URL, request.url))
+        request.meta[_FIRST_URL] = requested_url(request)
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get(b"Location")
@@ -93,8 +97,7 @@ class RedirectGuardMiddleware:
         if request.meta.get("redirect_times", 0) + 1 > self.max_redirects:
             raise RedirectRefused("too_many_redirects",
                                   f"more than {self.max_redirects} redirects (a redirect loop?), the last to {target}")
-        first = request.meta.get(FIRST_URL, response.url)
-        if not self.follow_offsite and registrable_domain(target) != registrable_domain(first):
+        if not self.follow_offsite and registrable_domain(target) != registrable_domain(requested_url(request)):
             raise RedirectRefused("offsite_redirect", f"redirected to another site: {target}")
         return response
 

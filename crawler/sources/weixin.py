@@ -7,10 +7,8 @@ import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
-from lxml.html import HtmlElement
-
 from crawler.errors import ExtractionError
-from crawler.html import parse_document, text_of
+from crawler.html import parse_document, select_one, text_of
 from crawler.sources.base import BEIJING, ParsedPage, clean_text, image_source, meta_content
 from crawler.urls import absolute_http_url, host_of
 
@@ -30,11 +28,6 @@ def article_id_from_url(url: str) -> str | None:
     return hashlib.sha256(key.encode()).hexdigest()[:16] if key.strip("|") else None
 
 
-def _by_id(document: HtmlElement, element_id: str) -> HtmlElement | None:
-    found = document.xpath("//*[@id=$id]", id=element_id)
-    return found[0] if found else None
-
-
 class WeChatParser:
     """Articles on ``mp.weixin.qq.com``: body ``#js_content``, time from the page's ``ct``."""
 
@@ -46,13 +39,13 @@ class WeChatParser:
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse a WeChat article page; ``ExtractionError`` when the page has no article."""
         document = parse_document(html, url)
-        body = _by_id(document, "js_content")
+        body = select_one(document, "#js_content")
         if body is None:
             raise ExtractionError(url, "unsupported_page", "not a WeChat article page (no #js_content)")
         body.attrib.pop("style", None)
         for image in body.iter("img"):
             image.set("src", image_source(image, ("data-src", "src")))
-        heading = _by_id(document, "activity-name")
+        heading = select_one(document, "#activity-name")
         title = meta_content(document, "og:title", "twitter:title") or (clean_text(text_of(heading)) if heading is not None else "")
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
@@ -63,7 +56,7 @@ class WeChatParser:
         article_id = article_id_from_url(canonical) or article_id_from_url(url)
         if not article_id:
             raise ExtractionError(url, "not_article", "no WeChat article ID in the URL")
-        account = _by_id(document, "js_name")
+        account = select_one(document, "#js_name")
         return ParsedPage(
             source=SOURCE, article_id=article_id, canonical_url=canonical.split("#", 1)[0], title=title,
             published=datetime.fromtimestamp(int(created.group(1)), BEIJING) if created else None, body=body,

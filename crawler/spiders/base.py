@@ -12,7 +12,7 @@ from twisted.python.failure import Failure
 from crawler.article import Article
 from crawler.errors import ExtractionError
 from crawler.extract import extract
-from crawler.middlewares import FIRST_URL, RedirectRefused
+from crawler.middlewares import RedirectRefused, requested_url
 from crawler.signals import article_failed
 from crawler.state import ArticleState, state_path
 
@@ -68,7 +68,7 @@ class ArticleSpider(Spider):
         """Errback: an HTTP error status or a network failure for a feed or article page."""
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
-        url = request.meta.get(FIRST_URL) or request.meta.get("newsmd_original_url", request.url)
+        url = requested_url(request)
         if isinstance(failure.value, RedirectRefused):
             self.report_failure(url, failure.value.reason, failure.value.detail)
         elif response is not None:
