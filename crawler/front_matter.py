@@ -14,6 +14,7 @@ import frontmatter
 import yaml
 
 from crawler.article import Article
+from crawler.inert import defuse_shortcodes
 from crawler.urls import markdown_safe_url
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -91,9 +92,17 @@ def front_matter_fields(
     if article.published is not None:  # an undated article: Hugo gets no date rather than a made-up one
         derived["date"] = article.published.strftime(DATE_FORMAT)
     merged = {**constants, **derived, **(overrides or {})}
-    ordered = {key: merged[key] for key in FIELD_ORDER if key in merged}
-    ordered.update((key, value) for key, value in merged.items() if key not in ordered)
+    ordered = {key: _inert(merged[key]) for key in FIELD_ORDER if key in merged}
+    ordered.update((key, _inert(value)) for key, value in merged.items() if key not in ordered)
     return ordered
+
+
+def _inert(value: Any) -> Any:
+    if isinstance(value, str):
+        return defuse_shortcodes(value)
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    return value
 
 
 def render(
@@ -106,6 +115,6 @@ def render(
     """
     source_link = f"[{article.source}]({markdown_safe_url(article.canonical_url)})"
     content = f"{article.body_markdown}\n\n{source_link}" if article.body_markdown else source_link
-    post = frontmatter.Post(content)
+    post = frontmatter.Post(defuse_shortcodes(content))  # also the ones split across page elements
     post.metadata.update(front_matter_fields(article, defaults, overrides))
     return frontmatter.dumps(post, handler=MainroadYAMLHandler()) + "\n"

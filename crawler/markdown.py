@@ -19,6 +19,7 @@ from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 from crawler.encoding import strip_control_chars
 from crawler.html import body_of, parse_document, remove
+from crawler.inert import defuse_code, escape_inline_text
 from crawler.urls import absolute_http_url, markdown_safe_url
 
 UNSAFE_TAGS = (
@@ -35,7 +36,6 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 DEFAULT_ALT = "图片"
 """Alt text of an image with no caption or alt of its own."""
 _WHITESPACE = re.compile(r"\s+")
-_SHORTCODE_OPEN = re.compile(r"\{\{(?=\s*[<%])")
 
 
 @dataclass
@@ -48,7 +48,7 @@ class MarkdownBody:
 
 
 class _ArticleConverter(MarkdownConverter):
-    """markdownify with safe links and images, and text that cannot become HTML or shortcodes."""
+    """markdownify with safe links and images, and text that cannot become HTML, links or shortcodes."""
 
     def __init__(self, base_url: str, images: list[str]) -> None:
         super().__init__(heading_style=ATX, newline_style=BACKSLASH, bullets="-")
@@ -56,11 +56,13 @@ class _ArticleConverter(MarkdownConverter):
         self.images = images
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        text = super().escape(text, parent_tags)
-        if not text:
-            return text
-        text = text.replace("<", r"\<")
-        return _SHORTCODE_OPEN.sub(r"{\\{", text)
+        return escape_inline_text(super().escape(text, parent_tags))
+
+    def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return super().convert_code(el, defuse_code(text), parent_tags)
+
+    def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return super().convert_pre(el, defuse_code(text), parent_tags)
 
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         src = absolute_http_url(str(el.get("src") or ""), self.base_url)
@@ -68,7 +70,7 @@ class _ArticleConverter(MarkdownConverter):
             return ""
         self.images.append(src)
         alt = _WHITESPACE.sub(" ", str(el.get("alt") or "")).strip() or DEFAULT_ALT
-        alt = alt.replace("\\", "\\\\").replace("[", r"\[").replace("]", r"\]")
+        alt = escape_inline_text(alt)
         return f"![{alt}]({markdown_safe_url(src)})"
 
     def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:

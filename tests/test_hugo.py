@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import BIN, FIXTURES, ROOT, LocalSite, command_env, page
+from crawler import extract, render
 from crawler.site import init_site
+from test_hostile import shortcode_page
 from test_images import get_with_images, serve_article_and_images
 
 HUGO = BIN / "hugo"
@@ -145,3 +147,21 @@ def test_the_built_article_page_shows_every_image_in_chromium(bundle_site: Path)
     assert [src for src, complete, width in images if not (complete and width > 0)] == []
     assert errors == []
     assert screenshot.stat().st_size > 10_000
+
+
+def test_a_page_full_of_shortcodes_builds_and_shows_them_as_text(tmp_path: Path) -> None:
+    """Unknown shortcode names would fail the whole build; {{< param >}} would leak site values."""
+    site = tmp_path / "site"
+    init_site(site)
+    article = extract(REFERENCE.url, shortcode_page())
+    target = site / "content" / "posts" / "qq" / f"{article.article_id}.md"
+    target.parent.mkdir(parents=True)
+    target.write_text(render(article), encoding="utf-8")
+    _hugo(site)
+    html = (site / "public" / "posts" / "qq" / article.article_id.lower() / "index.html").read_text(encoding="utf-8")
+    content = html[html.index('class="content post__content"'):]
+    content = content[:content.index("</div>")].replace("\u200b", "")
+    assert article.title.split(" {{")[0] not in content  # {{< param "title" >}} did not run
+    for shown in ("{{&lt; param &ldquo;title&rdquo; &gt;}}", "{{% nosuch %}}", "{{&lt;nosuch&gt;}}", "&lt;script&gt;alert(1)"):
+        assert shown in content, shown
+    assert "<script" not in content and "javascript:" not in content.replace("](javascript:", "")
