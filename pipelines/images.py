@@ -1,9 +1,9 @@
 """``IMAGES = "download"``: store every body image and the cover in the article's page bundle.
 
 A ``FilesPipeline`` subclass, so downloads go through Scrapy's scheduler, retries, throttling and
-mirror like any request. Files keep their original bytes and are named by content hash plus an
-extension taken from the Content-Type (CDN URLs such as ``.../1000`` have none), else from the
-bytes. Links in the Markdown become bundle-relative; ``thumbnail`` becomes a site-root path, as
+mirror like any request. Only raster images are stored (JPEG, PNG, GIF, WebP, AVIF: an SVG could
+run scripts on the site's origin), with their original bytes, named by content hash plus the
+extension their bytes call for (CDN URLs such as ``.../1000`` have none). Links in the Markdown become bundle-relative; ``thumbnail`` becomes a site-root path, as
 Mainroad passes it through ``relURL``. A failed image keeps its remote URL and is counted.
 """
 
@@ -14,12 +14,13 @@ import hashlib
 import logging
 import re
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy import Request
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.http.request import NO_CALLBACK
+from twisted.python.failure import Failure
 
 from crawler.article import Article
 from crawler.signals import image_failed
@@ -29,23 +30,33 @@ from pipelines.markdown_writer import OutputOptions
 
 logger = logging.getLogger(__name__)
 
-_EXTENSIONS = {
-    "image/jpeg": ".jpg", "image/jpg": ".jpg", "image/pjpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
-    "image/webp": ".webp", "image/avif": ".avif", "image/svg+xml": ".svg", "image/bmp": ".bmp",
-}
-_MAGIC = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"GIF8", ".gif"), (b"BM", ".bmp"))
+_RASTER_MAGIC = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"GIF87a", ".gif"), (b"GIF89a", ".gif"))
+_GENERIC_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/binary")
 
 
-def image_extension(content_type: str, body: bytes) -> str:
-    """File extension for image bytes: from the Content-Type, else sniffed, else ``.img``."""
-    declared = _EXTENSIONS.get(content_type.split(";", 1)[0].strip().lower())
-    if declared:
-        return declared
+def raster_extension(content_type: str, body: bytes) -> str | None:
+    """``.jpg``, ``.png``, ``.gif``, ``.webp`` or ``.avif`` for bytes that are such an image, else ``None``.
+
+    The bytes decide: an SVG (it can carry scripts that would run on the site's own origin), an
+    HTML page or anything else is refused, and so are bytes served under a type that is not an
+    image at all.
+    """
+    declared = content_type.split(";", 1)[0].strip().lower()
+    if declared not in _GENERIC_TYPES and (not declared.startswith("image/") or "svg" in declared):
+        return None
     if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
         return ".webp"
     if body[4:12] in (b"ftypavif", b"ftypavis"):
         return ".avif"
-    return next((extension for magic, extension in _MAGIC if body.startswith(magic)), ".img")
+    return next((extension for magic, extension in _RASTER_MAGIC if body.startswith(magic)), None)
+
+
+class ImageNotStored(Exception):
+    """An image that was not stored; the message is the reason, shown in the warning line."""
+
+
+class NotARasterImage(ImageNotStored):
+    """An image answer whose bytes are not a JPEG, PNG, GIF, WebP or AVIF image."""
 
 
 def content_url_path(output_dir: str | Path, configured: str = "") -> str:
@@ -66,6 +77,26 @@ def replace_image_target(markdown: str, url: str, target: str) -> str:
     return pattern.sub(lambda match: match.group(1) + target + ")", markdown)
 
 
+class _ReportedElsewhere(logging.Filter):
+    """Drops Scrapy's traceback for an image not stored: ``item_completed`` reports it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failure = record.msg if isinstance(record.msg, Failure) else None
+        error = failure.value if failure is not None else (record.exc_info[1] if record.exc_info else None)
+        return not isinstance(error, ImageNotStored)
+
+
+_MEDIA_LOG_FILTER = _ReportedElsewhere()
+
+
+def _checked_extension(response: Any) -> str:
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").strip()
+    extension = raster_extension(content_type, response.body)
+    if extension is None:
+        raise NotARasterImage(f"not a JPEG, PNG, GIF, WebP or AVIF image ({content_type or 'no Content-Type'})")
+    return extension
+
+
 class ArticleImagesPipeline(FilesPipeline):
     """Download an article's images into its bundle (``IMAGES = "download"``; off otherwise)."""
 
@@ -75,6 +106,7 @@ class ArticleImagesPipeline(FilesPipeline):
         self.options = OutputOptions.from_settings(settings)
         self.url_prefix = content_url_path(self.options.root, settings.get("CONTENT_URL_PATH", ""))
         self.state = ArticleState(state_path(settings))
+        logging.getLogger("scrapy.pipelines.media").addFilter(_MEDIA_LOG_FILTER)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArticleImagesPipeline:
@@ -113,15 +145,30 @@ class ArticleImagesPipeline(FilesPipeline):
     def file_path(self, request: Request, response: Any = None, info: Any = None, *, item: Any = None) -> str:
         if response is None or item is None:  # only asked with a response: see media_to_download
             return "unused"
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        name = hashlib.sha256(response.body).hexdigest()[:20] + image_extension(content_type, response.body)
+        name = hashlib.sha256(response.body).hexdigest()[:20] + _checked_extension(response)
         return str(self._bundle(item) / name)
 
     async def media_downloaded(self, response: Any, request: Request, info: Any, *, item: Any = None) -> dict[str, Any]:
+        if response.status != 200:
+            raise ImageNotStored(f"HTTP {response.status}")
+        if not response.body:
+            raise ImageNotStored("empty answer")
+        try:
+            _checked_extension(response)
+        except NotARasterImage:
+            self.crawler.stats.inc_value("newsmd/images/not_raster")
+            raise
         result = await super().media_downloaded(response, request, info, item=item)
         self.state.record_image(item.source, item.article_id, request.url, PurePosixPath(result["path"]).name)
         self.crawler.stats.inc_value("newsmd/images/downloaded")
         return result
+
+    def media_failed(self, failure: Failure, request: Request, info: Any) -> NoReturn:
+        if isinstance(failure.value, IgnoreRequest):
+            super().media_failed(failure, request, info)
+        if isinstance(failure.value, ImageNotStored):
+            raise failure.value
+        raise ImageNotStored(failure.getErrorMessage() or type(failure.value).__name__)
 
     def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
         if not isinstance(item, Article):

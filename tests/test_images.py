@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, LocalSite, page
-from pipelines.images import content_url_path, image_extension, replace_image_target
+from pipelines.images import content_url_path, raster_extension, replace_image_target
 
 ARTICLE = page("omn-20190907A081B000")
 IMAGES = FIXTURES / "images"
@@ -82,14 +82,40 @@ def test_images_land_in_the_bundle_byte_for_byte_and_links_follow(
     assert again.stdout.startswith("unchanged ")
 
 
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
+
+
 @pytest.mark.parametrize(("content_type", "fixture", "extension"), [
-    ("image/jpeg", "python.png", ".jpg"),  # the declared type wins
+    ("image/jpeg", "python.png", ".png"),  # the bytes decide the file's type
     ("", "python.jpg", ".jpg"), ("", "python.png", ".png"), ("", "python.gif", ".gif"), ("", "python.webp", ".webp"),
-    ("application/octet-stream", "python.png", ".png"), ("", None, ".img"),
+    ("application/octet-stream", "python.png", ".png"), ("image/webp; q=1", "python.webp", ".webp"),
+    ("", None, None), ("image/svg+xml", "svg", None), ("image/jpeg", "svg", None), ("", "svg", None),
+    ("image/svg+xml", "python.png", None), ("text/html", "python.png", None), ("image/bmp", "bmp", None),
 ])
-def test_image_extension(content_type: str, fixture: str | None, extension: str) -> None:
-    body = (IMAGES / fixture).read_bytes() if fixture else b"\x00\x01 not an image"
-    assert image_extension(content_type, body) == extension
+def test_only_raster_images_have_an_extension(content_type: str, fixture: str | None, extension: str | None) -> None:
+    body = {None: b"\x00\x01 not an image", "svg": SVG, "bmp": b"BM" + b"\x00" * 60}.get(fixture) or (IMAGES / str(fixture)).read_bytes()
+    assert raster_extension(content_type, body) == extension
+
+
+def test_svg_and_other_non_raster_answers_are_not_stored(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    local_site.serve("/omn/20190907/20190907A081B000.html", ARTICLE.html.read_bytes())
+    local_site.serve("/newsapp_bt/0/10211616160/1000", SVG, content_type="image/svg+xml")
+    local_site.serve("/newsapp_bt/0/10211616161/1000", b"<html><script>alert(1)</script></html>", content_type="text/html")
+    local_site.serve("/newsapp_bt/0/10211616164/1000", SVG, content_type="image/jpeg")  # lies about its type
+    local_site.serve("/newsapp_bt/0/10211616165/1000", (IMAGES / "python.png").read_bytes(), content_type="image/png")
+    out = tmp_path / "content" / "posts"
+    result = get_with_images(local_site, out, cli_env)
+    assert result.returncode == 0, result.stderr
+    bundle = out / "qq" / "20190907A081B000"
+    stored = sorted(path.name for path in bundle.iterdir())
+    assert stored == sorted(["index.md", hashlib.sha256((IMAGES / "python.png").read_bytes()).hexdigest()[:20] + ".png"])
+    text = (bundle / "index.md").read_text(encoding="utf-8")
+    warnings = [line for line in result.stderr.splitlines() if "[image_failed]" in line]
+    for image_id in ("10211616160", "10211616161", "10211616164"):
+        assert f"]({IMAGE.format(image_id)})" in text  # the remote URL is kept
+        assert any(image_id in line and "not a JPEG, PNG, GIF, WebP or AVIF image" in line for line in warnings), result.stderr
+    assert len(warnings) == 3
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr  # one line per image, nothing more
 
 
 def test_content_url_path_follows_the_hugo_content_folder(tmp_path: Path) -> None:
