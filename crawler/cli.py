@@ -49,6 +49,10 @@ def _settings(args: argparse.Namespace) -> Any:
         settings.set("IMAGES", args.images, priority="cmdline")
     if args.undated:
         settings.set("UNDATED_ARTICLES", args.undated, priority="cmdline")
+    if getattr(args, "allow_host", None):
+        configured = settings.get("FOLLOW_LINK_HOSTS") or []
+        configured = configured.split(",") if isinstance(configured, str) else list(configured)
+        settings.set("FOLLOW_LINK_HOSTS", [*configured, *args.allow_host], priority="cmdline")
     try:
         apply_config(settings)
     except ConfigError as error:
@@ -103,7 +107,9 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     """Run one spider to the end, printing each file written and each failure; return counts."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.signals import article_failed, article_written, crawl_progress, image_failed, killed_run_recovered
+    from crawler.signals import (
+        article_failed, article_written, crawl_progress, image_failed, killed_run_recovered, link_refused,
+    )
     from crawler.spiders.base import crawl_summary
 
     def on_written(article: Any, result: Any) -> None:
@@ -114,6 +120,9 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
 
     def on_image_failed(url: str, image_url: str, detail: str) -> None:
         print(f"newsmd: warning: {url}: {detail} [image_failed]", file=sys.stderr, flush=True)
+
+    def on_link_refused(url: str, reason: str, detail: str) -> None:
+        print(f"newsmd: warning: {url}: {detail} [{reason}]", file=sys.stderr, flush=True)
 
     def on_progress(line: str) -> None:
         print(f"progress: {line}", file=sys.stderr, flush=True)
@@ -127,6 +136,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     crawler.signals.connect(on_progress, signal=crawl_progress)
     crawler.signals.connect(on_killed_run, signal=killed_run_recovered)
     crawler.signals.connect(on_image_failed, signal=image_failed)
+    crawler.signals.connect(on_link_refused, signal=link_refused)
     crawler.signals.connect(on_written, signal=article_written)
     crawler.signals.connect(on_failed, signal=article_failed)
     process.crawl(crawler, **spider_args)
@@ -227,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--feed", metavar="URL", help="crawl the articles of an RSS, Atom or JSON feed")
     crawl.add_argument("--sitemap", metavar="URL", help="crawl the articles of a sitemap (index, news sitemap)")
     crawl.add_argument("--since", metavar="DATE", help="with --sitemap: skip entries whose lastmod is older")
+    crawl.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                       help="with --feed/--sitemap: also follow links to HOST and its subdomains (repeatable; * for any site)")
     crawl.add_argument("--channels", default="news", help="comma-separated channels (default: news)")
     crawl.add_argument("--pages", type=int, default=1, help="feed pages per channel (default: 1)")
     crawl.add_argument("--hot", action="store_true", help="also follow the hot list")

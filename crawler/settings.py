@@ -74,5 +74,8 @@ RETRY_BACKOFF_MAX = 60.0
 # site (offsite_redirect) unless FOLLOW_OFFSITE_REDIRECTS is on.
 REDIRECT_MAX_TIMES = 5
 FOLLOW_OFFSITE_REDIRECTS = False
+# Links in a feed or sitemap are followed on the document's own site only; these hosts (names,
+# domains with their subdomains, addresses, or "*" for any site by name) are followed too.
+FOLLOW_LINK_HOSTS: list[str] = []
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, LocalSite, SavedPage, page
+from crawler.link_scope import LinkScope
 from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
 
 ARTICLES = [page("KC12OUHK000189FH"), page("doc-iicezzrq4076655"), page("7404384826024935990"), page("ifeng-7rtKNyg6PU9")]
@@ -107,9 +108,12 @@ def _serve_articles(site: LocalSite) -> None:
         site.serve(saved.url.split(saved.url.split("/")[2], 1)[1], saved.html.read_bytes())
 
 
-def _crawl(args: list[str], site: LocalSite, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _crawl(args: list[str], site: LocalSite, out: Path, env: dict[str, str],
+           allow: list[str] = HOSTS) -> subprocess.CompletedProcess[str]:
+    """The crawl with ``HOSTS`` served by ``site``; the test feeds list articles of those sites (``allow``)."""
     mirror = json.dumps({host: site.base for host in HOSTS})
-    return subprocess.run([*args, "-s", f"MIRROR={mirror}", "-s", f"OUTPUT_DIR={out}", "-s", "LOG_LEVEL=WARNING"],
+    return subprocess.run([*args, "-s", f"MIRROR={mirror}", "-s", f"OUTPUT_DIR={out}", "-s", "LOG_LEVEL=WARNING",
+                           "-s", f"FOLLOW_LINK_HOSTS={','.join(allow)}"],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 
@@ -202,3 +206,65 @@ def test_an_undated_article_fails_by_default_and_is_written_when_asked(
     assert written.returncode == 0, written.stderr
     assert written.stderr.splitlines()[-1] == "1 discovered / 1 written / 0 updated / 0 unchanged / 0 skipped / 0 failed"
     assert "date:" not in (out / "toutiao" / "7404384826024935990.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("link", "document", "allowed", "reason"), [
+    ("https://feeds.example.org/a/1.html", "https://feeds.example.org/rss.xml", "", None),
+    ("https://www.example.org/a/1.html", "https://feeds.example.org/rss.xml", "", None),  # same site
+    ("https://evil.example.net/a", "https://feeds.example.org/rss.xml", "", "offsite_link"),
+    ("https://evil.example.net/a", "https://feeds.example.org/rss.xml", "example.net", None),
+    ("https://evil.example.net/a", "https://feeds.example.org/rss.xml", "*", None),
+    ("http://127.0.0.1:9/admin", "https://feeds.example.org/rss.xml", "*", "private_address"),
+    ("http://127.0.0.1:9/admin", "https://feeds.example.org/rss.xml", "", "private_address"),
+    ("http://127.0.0.1:9/admin", "https://feeds.example.org/rss.xml", "127.0.0.1", None),
+    ("http://127.0.0.1:9/admin", "http://127.0.0.1:8000/rss.xml", "", "private_address"),  # another port
+    ("http://127.0.0.1:8000/a/1", "http://127.0.0.1:8000/rss.xml", "", None),  # the origin the user named
+    ("http://10.0.0.5/x", "https://feeds.example.org/rss.xml", "", "private_address"),
+    ("http://169.254.169.254/latest/meta-data/", "https://feeds.example.org/rss.xml", "*", "private_address"),
+    ("http://[::1]:8080/x", "https://feeds.example.org/rss.xml", "", "private_address"),
+    ("http://2130706433/x", "https://feeds.example.org/rss.xml", "", "private_address"),
+    ("http://0x7f.1/x", "https://feeds.example.org/rss.xml", "", "private_address"),
+    ("http://localhost:8080/x", "https://feeds.example.org/rss.xml", "*", "private_address"),
+    ("http://admin.localhost/x", "https://feeds.example.org/rss.xml", "", "private_address"),
+])
+def test_link_scope(link: str, document: str, allowed: str, reason: str | None) -> None:
+    refusal = LinkScope.from_setting(allowed).refusal(link, document)
+    assert (refusal[0] if refusal else None) == reason
+
+
+def test_a_feed_cannot_send_the_crawler_to_another_site_or_the_local_network(
+    local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    sina = ARTICLES[1]
+    with LocalSite() as internal:
+        internal.serve("/admin/secret.html", sina.html.read_bytes())
+        internal.serve("/sitemap.xml", urlset([(f"{internal.base}/admin/secret.html", "2025-11-01")]))
+        port = internal.base.rsplit(":", 1)[1]
+        local_site.serve("/same-site/1.html", sina.html.read_bytes())
+        local_site.serve("/rss.xml", rss([
+            (f"{internal.base}/admin/secret.html", ""), (f"http://2130706433:{port}/admin/secret.html", ""),
+            (f"http://localhost:{port}/admin/secret.html", ""), ("http://169.254.169.254/latest/meta-data/", ""),
+            (sina.url, ""), ("https://www.example.org/same-site/1.html", "")]), content_type="application/rss+xml")
+        local_site.serve("/sitemap.xml", sitemap_index([(f"{internal.base}/sitemap.xml", "2025-11-01")]))
+        out = tmp_path / "content"
+        hosts = [*HOSTS, "www.example.org"]
+        mirror = json.dumps({host: local_site.base for host in hosts})
+        common = ["-s", f"MIRROR={mirror}", "-s", "LOG_LEVEL=WARNING", "-o", str(out)]
+        feed = subprocess.run(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", *common],
+                              capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+        sitemap = subprocess.run(["newsmd", "crawl", "--sitemap", "https://feeds.example.org/sitemap.xml", *common],
+                                 capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+        assert internal.hits == []  # nothing on the local network was fetched
+        assert feed.returncode == 0, feed.stderr
+        assert "GET /same-site/1.html" in local_site.hits and "GET /c/2019-09-07/doc-iicezzrq4076655.shtml" not in local_site.hits
+        refused = [line for line in feed.stderr.splitlines() if line.startswith("newsmd: warning:")]
+        assert len(refused) == 5 and sum("[private_address]" in line for line in refused) == 4, feed.stderr
+        assert f"newsmd: warning: {sina.url}: a link to another site than the document's (news.sina.com.cn)" in feed.stderr
+        assert feed.stderr.splitlines()[-1] == "6 discovered / 1 written / 0 updated / 0 unchanged / 5 skipped / 0 failed"
+        assert sitemap.returncode == 0 and "[private_address]" in sitemap.stderr, sitemap.stderr
+
+        allowed = subprocess.run(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", "--allow-host",
+                                  "127.0.0.1", "--allow-host", "sina.com.cn", *common],
+                                 capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+        assert [hit for hit in internal.hits if "robots" not in hit] == ["GET /admin/secret.html"]  # the one named
+        assert "GET /c/2019-09-07/doc-iicezzrq4076655.shtml" in local_site.hits, allowed.stderr

@@ -17,8 +17,10 @@ from scrapy.http import Response
 from crawler.article import Article
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
+from crawler.link_scope import LinkScope
 from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
-from crawler.signals import article_written
+from crawler.middlewares import requested_url
+from crawler.signals import article_written, link_refused
 from crawler.sources import parser_for
 from crawler.spiders.base import ArticleSpider, flag
 
@@ -47,11 +49,13 @@ class LinkSpider(ArticleSpider):
         self.since = parse_since(since)
         self.scheduled: set[str] = set()
         self.pending: dict[tuple[str, str], Link] = {}
+        self.scope = LinkScope()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LinkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.force = spider.force or crawler.settings.getbool("FORCE_REWRITE")
+        spider.scope = LinkScope.from_setting(crawler.settings.get("FOLLOW_LINK_HOSTS"))
         crawler.signals.connect(spider.on_article_written, signal=article_written)
         return spider
 
@@ -74,11 +78,22 @@ class LinkSpider(ArticleSpider):
     def read_document(self, response: Response, depth: int) -> Iterator[Request]:
         raise NotImplementedError
 
+    def in_scope(self, link: Link, response: Response) -> bool:
+        """Whether the document at ``response`` may send the crawl to ``link``; a refusal is counted and reported."""
+        refusal = self.scope.refusal(link.url, requested_url(response.request) if response.request else response.url)
+        if refusal is None:
+            return True
+        reason, detail = refusal
+        self.count("skipped", reason)
+        self.logger.warning("%s: %s [%s]", link.url, detail, reason)
+        self.crawler.signals.send_catch_log(link_refused, url=link.url, reason=reason, detail=detail)
+        return False
+
     def too_old(self, link: Link) -> bool:
         modified = link.modified()
         return self.since is not None and modified is not None and modified < self.since
 
-    def follow(self, links: list[Link]) -> Iterator[Request]:
+    def follow(self, links: list[Link], response: Response) -> Iterator[Request]:
         """Schedule the article links not written before (or updated since), within the run's cap."""
         state = self.open_state()
         for link in links:
@@ -86,6 +101,8 @@ class LinkSpider(ArticleSpider):
                 continue
             self.scheduled.add(link.url)
             self.crawler.stats.inc_value("newsmd/discovered")
+            if not self.in_scope(link, response):
+                continue
             if self.too_old(link):
                 self.count("skipped", "before_since")
                 continue
@@ -121,7 +138,7 @@ class FeedSpider(LinkSpider):
     name = "feed"
 
     def read_document(self, response: Response, depth: int) -> Iterator[Request]:
-        yield from self.follow(parse_feed(response.body, response.url))
+        yield from self.follow(parse_feed(response.body, response.url), response)
 
 
 class SitemapSpider(LinkSpider):
@@ -138,8 +155,10 @@ class SitemapSpider(LinkSpider):
             if self.too_old(child) or child.url in self.scheduled:
                 continue
             self.scheduled.add(child.url)
+            if not self.in_scope(child, response):
+                continue
             if depth + 1 > MAX_SITEMAP_DEPTH:
                 self.report_failure(child.url, "sitemap_too_deep", f"sitemap indexes nested over {MAX_SITEMAP_DEPTH} deep")
                 continue
             yield self.document_request(child.url, depth + 1)
-        yield from self.follow(sitemap.pages)
+        yield from self.follow(sitemap.pages, response)
