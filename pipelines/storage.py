@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
-_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,127}$")
+_RESERVED = frozenset({
+    "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),  # Windows devices
+    "index",  # qq/index.md would turn the whole qq/ folder into one Hugo leaf bundle
+})
 
 
 class UnsafePathError(ValueError):
@@ -19,10 +22,18 @@ class UnsafePathError(ValueError):
 
 
 def safe_name(value: str) -> str:
-    """Return ``value`` if it is a plain file-name component (letters, digits, ``_``, ``-``)."""
-    if not _SAFE_NAME.match(value or "") or value.lower() in _RESERVED:
+    """The file-name component for a source name or article ID (letters, digits, ``_``, ``-``).
+
+    A plain name is itself. One that a tool or system would misread (``-x`` looks like an option,
+    ``_x`` and ``index`` mean something to Hugo, ``con``/``nul`` are Windows devices) is written
+    as ``_<value>_``: plain names start with a letter or digit, so no two values share a file.
+    Anything else (``..``, ``/``, spaces, other scripts) raises ``UnsafePathError``.
+    """
+    if not _NAME.match(value or ""):
         raise UnsafePathError(f"unsafe file name component {value!r}")
-    return value
+    if value[0].isalnum() and value.lower() not in _RESERVED:
+        return value
+    return f"_{value}_"
 
 
 LAYOUTS = ("flat", "bundle")

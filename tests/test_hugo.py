@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import http.server
@@ -19,6 +20,7 @@ import pytest
 from conftest import BIN, FIXTURES, ROOT, LocalSite, command_env, page
 from crawler import extract, render
 from crawler.site import init_site
+from pipelines.markdown_writer import OutputOptions, write_article
 from test_hostile import shortcode_page
 from test_images import get_with_images, serve_article_and_images
 
@@ -165,3 +167,18 @@ def test_a_page_full_of_shortcodes_builds_and_shows_them_as_text(tmp_path: Path)
     for shown in ("{{&lt; param &ldquo;title&rdquo; &gt;}}", "{{% nosuch %}}", "{{&lt;nosuch&gt;}}", "&lt;script&gt;alert(1)"):
         assert shown in content, shown
     assert "<script" not in content and "javascript:" not in content.replace("](javascript:", "")
+
+
+def test_articles_with_escaped_ids_are_all_published(tmp_path: Path) -> None:
+    """IDs a tool would misread (``index``, ``_index``, ``-rf``, ``con``) are escaped, not lost, and Hugo shows each."""
+    site = tmp_path / "site"
+    init_site(site)
+    reference = extract(REFERENCE.url, REFERENCE.html.read_bytes())
+    options = OutputOptions(root=site / "content" / "posts")
+    ids = ["index", "_index", "-rf", "con", "20250214A05WPR00"]
+    for article_id in ids:
+        write_article(dataclasses.replace(reference, article_id=article_id, title=f"{reference.title} {article_id}"), options)
+    _hugo(site)
+    titles = [re.search(r'<h1 class="post__title">(.*?)</h1>', html).group(1)  # type: ignore[union-attr]
+              for html in _article_pages(site).values()]
+    assert sorted(title.rsplit(" ", 1)[-1] for title in titles) == sorted(ids)

@@ -24,13 +24,29 @@ def test_outcomes_written_unchanged_updated(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["..", "../x", "a/b", "/etc/passwd", "", ".hidden", "a\x00b", "CON", "nul", "x" * 200, "a b", "é"]
+    "name", ["..", "../x", "a/b", "/etc/passwd", "", ".hidden", "a\x00b", "x" * 200, "a b", "é", "a.b"]
 )
 def test_unsafe_names_are_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(UnsafePathError):
         article_path(tmp_path, "qq", name)
     with pytest.raises(UnsafePathError):
         article_path(tmp_path, name, "20250214A05WPR00")
+
+
+@pytest.mark.parametrize(("name", "file"), [
+    ("-rf", "_-rf_"), ("_index", "__index_"), ("index", "_index_"), ("CON", "_CON_"), ("nul", "_nul_"),
+    ("com1", "_com1_"), ("_x_", "__x__"), ("x", "x"), ("con1", "con1"), ("20250214A05WPR00", "20250214A05WPR00"),
+])
+def test_names_a_tool_would_misread_are_escaped_not_lost(tmp_path: Path, name: str, file: str) -> None:
+    assert article_path(tmp_path, "qq", name) == tmp_path / "qq" / f"{file}.md"
+    assert article_path(tmp_path, name, "1") == tmp_path / file / "1.md"
+    assert article_path(tmp_path, "qq", name, "bundle") == tmp_path / "qq" / file / "index.md"
+
+
+def test_escaped_names_never_meet_plain_ones() -> None:
+    names = ["-rf", "_-rf_", "_index", "index", "_index_", "con", "_con_", "CON", "x", "_x", "_x_", "__x__"]
+    files = [article_path(Path("out"), "qq", name) for name in names]
+    assert len(set(files)) == len(names)
 
 
 def test_a_planted_symlink_folder_is_not_followed(tmp_path: Path) -> None:

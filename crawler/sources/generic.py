@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -35,19 +35,32 @@ _WHITESPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
 
 
-def source_name(url: str) -> str:
-    """The short source name of a site: its registrable name (``www.example.co.uk`` -> ``example``)."""
+def source_name(url: str, site_sources: Collection[str] = ()) -> str:
+    """The short source name of a site: its registrable name (``www.example.co.uk`` -> ``example``).
+
+    A name a site parser uses (``qq`` for ``www.qq.net``) becomes the whole registrable domain
+    (``qq-net``), so a generic page never shares a folder with a supported source.
+    """
     host = host_of(url)
-    name = SUFFIXES(host).domain or host.split(".")[0]
-    return re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-") or "web"
+    name = _slug(SUFFIXES(host).domain or host.split(".")[0])
+    if name in site_sources:
+        name = _slug(registrable_domain(url).replace(".", "-"))
+    return name or "web"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-")
 
 
 def article_id_for(canonical: str) -> str:
-    """A file-name-safe ID: the URL's last path segment when it looks like an ID, else a hash."""
+    """A file-name-safe ID, one per canonical URL: the URL's last path segment when it looks like
+    an ID, with a short hash of the whole URL (``/sports/12345678`` and ``/tech/12345678`` are two
+    articles); else a longer hash."""
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
     stem = urlsplit(canonical).path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
     if _READABLE_ID.match(stem):
-        return stem
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return f"{stem}-{digest[:8]}"
+    return digest[:16]
 
 
 def _json_ld_articles(doc: HtmlElement) -> Iterator[dict[str, Any]]:
@@ -151,9 +164,15 @@ def _normalise_lang(value: str) -> str:
 
 
 class GenericParser:
-    """Any news article page; the registry's fallback when no site parser matches."""
+    """Any news article page; the registry's fallback when no site parser matches.
+
+    ``site_sources``: the names of the site parsers, which a generic source name never takes.
+    """
 
     name = "generic"
+
+    def __init__(self, site_sources: Collection[str] = ()) -> None:
+        self.site_sources = frozenset(site_sources)
 
     def matches(self, url: str) -> bool:
         return absolute_http_url(url) is not None
@@ -181,7 +200,7 @@ class GenericParser:
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
         return ParsedPage(
-            source=source_name(canonical), article_id=article_id_for(canonical), canonical_url=canonical,
+            source=source_name(canonical, self.site_sources), article_id=article_id_for(canonical), canonical_url=canonical,
             title=title, published=published, zone=zone, body=body, published_text=published_text,
             thumbnail=cover, lang=lang or "zh-CN", author=author,
         )
