@@ -8,12 +8,22 @@ found in feeds and sitemaps are recorded with the update stamp they had when wri
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 STATE_FILE_NAME = ".newsmd-state.sqlite"
+
+
+def file_intact(path: str, content_hash: str) -> bool:
+    """Whether the file at ``path`` is still the one written (same SHA-256): the state never
+    outranks the output folder, so a deleted or changed file is fetched and written again."""
+    try:
+        return bool(path and content_hash) and hashlib.sha256(Path(path).read_bytes()).hexdigest() == content_hash
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,23 @@ class ArticleRecord:
     feed_version: str
     content_hash: str
     path: str
+
+    def file_intact(self) -> bool:
+        """The article's file is still there, as written."""
+        return file_intact(self.path, self.content_hash)
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """What the state knows of one feed or sitemap link: its stamp and the file it became."""
+
+    version: str
+    path: str
+    content_hash: str
+
+    def file_intact(self) -> bool:
+        """The link's article file is still there, as written."""
+        return file_intact(self.path, self.content_hash)
 
 
 def default_state_path(output_dir: str | Path) -> Path:
@@ -58,8 +85,13 @@ class ArticleState:
         )
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS links ("
-            " url TEXT PRIMARY KEY, version TEXT NOT NULL, updated_at TEXT NOT NULL)"
+            " url TEXT PRIMARY KEY, version TEXT NOT NULL, updated_at TEXT NOT NULL,"
+            " path TEXT NOT NULL DEFAULT '', content_hash TEXT NOT NULL DEFAULT '')"
         )
+        link_columns = {row[1] for row in self._db.execute("PRAGMA table_info(links)")}
+        for column in ("path", "content_hash"):  # state files of earlier versions
+            if column not in link_columns:
+                self._db.execute(f"ALTER TABLE links ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
         self._db.commit()
 
     def get(self, source: str, article_id: str) -> ArticleRecord | None:
@@ -77,7 +109,7 @@ class ArticleState:
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, datetime('now'))"
                 " ON CONFLICT (source, article_id) DO UPDATE SET feed_version=excluded.feed_version,"
                 " content_hash=excluded.content_hash, path=excluded.path, updated_at=excluded.updated_at",
-                (source, article_id, feed_version, file_hash, path),
+                (source, article_id, feed_version, file_hash, str(Path(path).resolve())),
             )
 
     def image_file(self, source: str, article_id: str, url: str) -> str | None:
@@ -95,18 +127,19 @@ class ArticleState:
                 (source, article_id, url, file),
             )
 
-    def link_version(self, url: str) -> str | None:
-        """The update stamp a feed or sitemap link had when its article was last written, if ever."""
-        row = self._db.execute("SELECT version FROM links WHERE url=?", (url,)).fetchone()
-        return row[0] if row else None
+    def link(self, url: str) -> LinkRecord | None:
+        """What a feed or sitemap link was when its article was last written, if ever."""
+        row = self._db.execute("SELECT version, path, content_hash FROM links WHERE url=?", (url,)).fetchone()
+        return LinkRecord(*row) if row else None
 
-    def record_link(self, url: str, version: str) -> None:
-        """Remember that the article at ``url`` was written as of update stamp ``version``."""
+    def record_link(self, url: str, version: str, path: str, file_hash: str) -> None:
+        """Remember that the article at ``url`` was written to ``path`` as of update stamp ``version``."""
         with self._db:
             self._db.execute(
-                "INSERT INTO links VALUES (?, ?, datetime('now'))"
-                " ON CONFLICT (url) DO UPDATE SET version=excluded.version, updated_at=excluded.updated_at",
-                (url, version),
+                "INSERT INTO links (url, version, updated_at, path, content_hash) VALUES (?, ?, datetime('now'), ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET version=excluded.version, updated_at=excluded.updated_at,"
+                " path=excluded.path, content_hash=excluded.content_hash",
+                (url, version, str(Path(path).resolve()), file_hash),
             )
 
     def close(self) -> None:

@@ -102,6 +102,25 @@ def test_a_changed_article_is_the_only_one_rewritten(snapshot: Path, tmp_path: P
         assert _summary(forced) == "5 discovered / 0 written / 5 updated / 0 unchanged / 2 skipped / 0 failed"
 
 
+def test_a_deleted_or_edited_file_is_written_again(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """The state file never outranks the output folder."""
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        assert _crawl(mirror, out, cli_env).returncode == 0
+        before = _files(out / "qq")
+        (out / "qq" / "20250214A05WPR00.md").unlink()
+        (out / "qq" / "20190907A081B000.md").write_text("edited by hand\n", encoding="utf-8")
+        mirror.hits.clear()
+        again = _crawl(mirror, out, cli_env)
+        assert again.returncode == 0, again.stderr
+        assert _summary(again) == "5 discovered / 1 written / 1 updated / 3 unchanged / 2 skipped / 0 failed"
+        assert sorted(_article_fetches(mirror)) == ["GET /rain/a/20190907A081B000", "GET /rain/a/20250214A05WPR00"]
+        assert _files(out / "qq") == before
+        mirror.hits.clear()
+        assert _summary(_crawl(mirror, out, cli_env)) == "5 discovered / 0 written / 0 updated / 5 unchanged / 2 skipped / 0 failed"
+        assert _article_fetches(mirror) == []
+
+
 def test_feed_faults_end_the_crawl_cleanly_and_are_counted(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
     finance = snapshot / "web_feed" / "getPCList" / "news_news_finance"
     shutil.copyfile(finance / "0.json", finance / "1.json")  # a feed that loops on the same page

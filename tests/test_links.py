@@ -149,6 +149,14 @@ def test_feed_crawl_writes_each_article_once_and_refetches_only_updated_ones(
     assert again.stderr.splitlines()[-1] == "4 discovered / 0 written / 0 updated / 4 unchanged / 0 skipped / 0 failed"
     assert _article_hits(local_site) == []
 
+    deleted = extract(ARTICLES[0].url, ARTICLES[0].html.read_bytes())
+    (out / deleted.source / f"{deleted.article_id}.md").unlink()  # the state must not outrank the folder
+    local_site.hits.clear()
+    restored = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", "-o", str(out)], local_site, out, cli_env)
+    assert restored.stderr.splitlines()[-1] == "4 discovered / 1 written / 0 updated / 3 unchanged / 0 skipped / 0 failed"
+    assert _article_hits(local_site) == ["GET /news/article/KC12OUHK000189FH.html"]
+    _assert_goldens(out, ARTICLES)
+
     stamps[1] = "Sat, 07 Sep 2019 09:08:25 +0800"  # the feed says the Sina article was updated
     local_site.serve("/rss.xml", rss([(saved.url, stamp) for saved, stamp in zip(ARTICLES, stamps, strict=True)]))
     local_site.hits.clear()

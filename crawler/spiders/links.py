@@ -106,8 +106,9 @@ class LinkSpider(ArticleSpider):
             if self.too_old(link):
                 self.count("skipped", "before_since")
                 continue
-            known = state.link_version(link.url)
-            if known is not None and (known == link.version or not link.version) and not self.force:
+            known = state.link(link.url)
+            if (known is not None and (known.version == link.version or not link.version) and not self.force
+                    and known.file_intact()):
                 self.count("unchanged", "not_fetched")
                 continue
             try:
@@ -129,7 +130,7 @@ class LinkSpider(ArticleSpider):
         """Record a written (or confirmed unchanged) article's link and stamp in the state file."""
         link = self.pending.pop((article.source, article.article_id), None)
         if link is not None:
-            self.open_state().record_link(link.url, link.version)
+            self.open_state().record_link(link.url, link.version, str(result.path), result.content_hash)
 
 
 class FeedSpider(LinkSpider):

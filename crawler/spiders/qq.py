@@ -105,7 +105,7 @@ class QQSpider(ArticleSpider):
             self.scheduled.add(entry.article_id)
             self.crawler.stats.inc_value("newsmd/discovered")
             known = state.get(SOURCE, entry.article_id)
-            if known and entry.unchanged_since(known.feed_version) and not self.force:
+            if known and entry.unchanged_since(known.feed_version) and not self.force and known.file_intact():
                 self.count("unchanged", "not_fetched")
                 if entry.update_time and known.feed_version != entry.version:
                     state.record(SOURCE, entry.article_id, entry.version, known.content_hash, known.path)
