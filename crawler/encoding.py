@@ -92,12 +92,27 @@ def _strict(body: bytes, encoding: str) -> str | None:
         return None
 
 
+_UTF8_ERRORS_TOLERATED = 0.01
+"""Invalid sequences per valid multi-byte character below which a page is UTF-8 with a few bad bytes."""
+_REPLACEMENT = "\ufffd"
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """The page as UTF-8 when all but a few of its non-ASCII bytes are valid UTF-8 (one stray byte
+    must not turn a whole article into GB18030 mojibake); GBK or Big5 bytes are almost never valid."""
+    text = body.decode("utf-8", errors="replace")
+    invalid = text.count(_REPLACEMENT) - body.count(_REPLACEMENT.encode("utf-8"))
+    valid = sum(ord(char) > 0x7F for char in text) - text.count(_REPLACEMENT)
+    return text if valid >= _SURE_SAMPLE and invalid <= valid * _UTF8_ERRORS_TOLERATED else None
+
+
 def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
-    """Return the page text: BOM, then valid UTF-8, then the best of declared, GB18030 and Big5."""
+    """Return the page text: BOM, then (all but a few bytes) valid UTF-8, then the best of declared,
+    GB18030 and Big5."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(encoding, errors="replace")
-    if (text := _strict(body, "utf-8")) is not None:
+    if (text := _strict(body, "utf-8")) is not None or (text := _mostly_utf8(body)) is not None:
         return text
     declared = _codec(http_content_type_encoding(header_value(headers, "Content-Type")))
     declared = declared or _codec(html_body_declared_encoding(body))

@@ -32,6 +32,10 @@ def _encoded(codec: str, declaration: bool = True) -> bytes:
         pytest.param(_encoded("gb18030", declaration=False), None, id="gb18030-undeclared"),
         pytest.param(_encoded("gbk", declaration=False), {"Content-Type": "text/html"}, id="gbk-undeclared"),
         pytest.param(b"\xef\xbb\xbf" + CHANNEL.html.read_bytes(), None, id="utf8-bom"),
+        pytest.param(CHANNEL.html.read_bytes().replace(b"<head>", b"<head><!-- \xff\xfe -->", 1), None,
+                     id="utf8-with-bad-bytes-in-a-comment"),
+        pytest.param(CHANNEL.html.read_bytes().replace(b"<head>", b"<head><!-- \xb0 -->", 1),
+                     {"Content-Type": "text/html; charset=gbk"}, id="utf8-with-a-bad-byte-declared-gbk"),
     ],
 )
 def test_page_decodes_to_the_same_article(body: bytes, headers: dict[str, str] | None) -> None:
@@ -92,3 +96,7 @@ def test_undecodable_bytes_do_not_raise() -> None:
 def test_a_latin_page_declared_single_byte_stays_latin() -> None:
     page_text = "<html><head><meta charset='iso-8859-1'></head><body><p>" + "Le café était très animé, à côté de l'église. " * 30
     assert decode_html(page_text.encode("latin-1")) == page_text
+
+
+def test_a_gbk_page_with_a_few_utf8_looking_bytes_stays_gbk() -> None:
+    assert decode_html(_encoded("gbk")).count("数据") == UTF8_TEXT.count("数据") > 0
