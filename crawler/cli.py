@@ -8,10 +8,12 @@
     Discover and write articles; incremental and resumable (scheduled runs).
 ``newsmd site init DIR``
     Create a minimal Hugo site whose ``content/posts`` takes the output.
+``newsmd state rebuild DIR``
+    Make a new state file from the article files in an output folder.
 
 Both take ``-s NAME=VALUE`` to override a Scrapy setting (``FRONT_MATTER_DEFAULTS``, ``MIRROR``
 take JSON objects). Exit status: 0 when every page became a file, 1 when any page failed, 2 on
-bad usage.
+bad usage, 75 when another run holds the output or job folder.
 """
 
 from __future__ import annotations
@@ -103,6 +105,27 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
+def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
+    """Run the crawl under its run lock, after checking its state file; return the exit status."""
+    from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
+    from crawler.state import ArticleState, StateFileError, state_path
+
+    try:
+        with run_lock(settings, wait=wait):
+            ArticleState(state_path(settings)).close()
+            counts = _run_crawl(spider_class, settings, **spider_args)
+    except RunLocked as error:
+        _error(f"{error} [locked]")
+        return EXIT_LOCKED
+    except StateFileError as error:
+        _error(f"{error} [state_file]")
+        return EXIT_FAILED
+    handled = counts["written"] + counts["updated"] + counts["unchanged"]
+    if spider_class.name == "url" and handled < len(spider_args["urls"]):
+        return EXIT_FAILED
+    return EXIT_FAILED if counts["failed"] else EXIT_OK
+
+
 def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str, int]:
     """Run one spider to the end, printing each file written and each failure; return counts."""
     from scrapy.crawler import CrawlerProcess
@@ -149,10 +172,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
 def _get_command(args: argparse.Namespace) -> int:
     from crawler.spiders.url import UrlSpider
 
-    urls = list(dict.fromkeys(args.urls))
-    counts = _run_crawl(UrlSpider, _crawl_settings(args), urls=urls)
-    handled = counts["written"] + counts["updated"] + counts["unchanged"]
-    return EXIT_FAILED if counts["failed"] or handled < len(urls) else EXIT_OK
+    return _run_locked_crawl(UrlSpider, _crawl_settings(args), args.wait, urls=list(dict.fromkeys(args.urls)))
 
 
 def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None:
@@ -190,15 +210,13 @@ def _crawl_command(args: argparse.Namespace) -> int:
     if args.resume:
         settings.set("JOBDIR", args.resume, priority="cmdline")
     if args.mirror is None:
-        counts = _run_crawl(spider_class, settings, **spider_args)
-    else:
-        if not Path(args.mirror).is_dir():
-            _error(f"no snapshot folder {args.mirror}")
-            return EXIT_USAGE
-        with MirrorServer(args.mirror) as mirror:
-            settings.set("MIRROR", mirror.mirror_setting(), priority="cmdline")
-            counts = _run_crawl(spider_class, settings, **spider_args)
-    return EXIT_FAILED if counts["failed"] else EXIT_OK
+        return _run_locked_crawl(spider_class, settings, args.wait, **spider_args)
+    if not Path(args.mirror).is_dir():
+        _error(f"no snapshot folder {args.mirror}")
+        return EXIT_USAGE
+    with MirrorServer(args.mirror) as mirror:
+        settings.set("MIRROR", mirror.mirror_setting(), priority="cmdline")
+        return _run_locked_crawl(spider_class, settings, args.wait, **spider_args)
 
 
 def _site_init_command(args: argparse.Namespace) -> int:
@@ -212,6 +230,25 @@ def _site_init_command(args: argparse.Namespace) -> int:
     for path in written:
         print(f"created {path}")
     print(f"next: newsmd crawl qq -o {Path(args.directory) / 'content' / 'posts'} && hugo --source {args.directory}")
+    return EXIT_OK
+
+
+def _state_rebuild_command(args: argparse.Namespace) -> int:
+    from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
+    from crawler.state_rebuild import rebuild_state
+
+    if not Path(args.directory).is_dir():
+        _error(f"no output folder {args.directory}")
+        return EXIT_USAGE
+    settings = {"OUTPUT_DIR": args.directory, "STATE_FILE": args.state or ""}
+    try:
+        with run_lock(settings):
+            result = rebuild_state(args.directory, args.state)
+    except RunLocked as error:
+        _error(f"{error} [locked]")
+        return EXIT_LOCKED
+    aside = f"; the old one is kept as {result.kept_aside}" if result.kept_aside else ""
+    print(f"rebuilt {result.state_file} from {result.articles} article files{aside}")
     return EXIT_OK
 
 
@@ -257,12 +294,22 @@ def build_parser() -> argparse.ArgumentParser:
     site_init.add_argument("--base-url", default="/", help="baseURL (default: /)")
     site_init.set_defaults(handler=_site_init_command)
 
+    state = commands.add_parser("state", help="the incremental-crawl state file")
+    state_commands = state.add_subparsers(dest="state_command", required=True)
+    state_rebuild = state_commands.add_parser(
+        "rebuild", help="make a new state file from the article files of an output folder (the old one is kept aside)")
+    state_rebuild.add_argument("directory", help="the output folder (OUTPUT_DIR)")
+    state_rebuild.add_argument("--state", metavar="FILE", help="the state file (default: DIR/.newsmd-state.sqlite)")
+    state_rebuild.set_defaults(handler=_state_rebuild_command)
+
     for command in (parse, get, crawl):
         command.add_argument("--config", metavar="FILE", help="newsmd.toml to use (default: ./newsmd.toml if present)")
         command.add_argument("--layout", choices=["flat", "bundle"], help="qq/<ID>.md or qq/<ID>/index.md")
         command.add_argument("--undated", choices=["skip", "write"],
                              help="a page with no publication time: skip it (default) or write it without a date")
     for command in (get, crawl):
+        command.add_argument("--wait", action="store_true",
+                             help="if another run uses the same output or job folder, wait for it (default: stop, exit 75)")
         command.add_argument("--images", choices=["remote", "download"],
                              help="keep remote image URLs, or download images into each page bundle")
     for command in (parse, get, crawl):

@@ -63,13 +63,44 @@ def state_path(settings: Any) -> Path:
     return Path(settings.get("STATE_FILE") or default_state_path(settings.get("OUTPUT_DIR", "output")))
 
 
-class ArticleState:
-    """SQLite store keyed by ``(source, article_id)``; every change is committed at once."""
+class StateFileError(Exception):
+    """The state file cannot be used; the message names it, says why and how to fix it."""
 
-    def __init__(self, path: str | Path) -> None:
+
+def rebuild_hint(path: Path) -> str:
+    """The command that rebuilds the state file at ``path`` from the article files beside it."""
+    return f"newsmd state rebuild {path.parent}" + ("" if path.name == STATE_FILE_NAME else f" --state {path}")
+
+
+class ArticleState:
+    """SQLite store keyed by ``(source, article_id)``; every change is committed at once.
+
+    Opening checks the file: a damaged one (cut off, not SQLite) or one another program keeps
+    locked raises ``StateFileError`` with a one-line explanation and the fix.
+    """
+
+    def __init__(self, path: str | Path, timeout: float = 30) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout)
+            self._open()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise self._damaged(error) from None
+            raise StateFileError(f"{self.path}: the state file is locked by another program ({error}); "
+                                 "wait for it to finish") from None
+        except sqlite3.DatabaseError as error:
+            raise self._damaged(error) from None
+
+    def _damaged(self, error: Exception) -> StateFileError:
+        return StateFileError(f"{self.path}: the state file is damaged ({error}); rebuild it from the article "
+                              f"files with: {rebuild_hint(self.path)}")
+
+    def _open(self) -> None:
+        check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(check)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute(
@@ -92,6 +123,8 @@ class ArticleState:
         for column in ("path", "content_hash"):  # state files of earlier versions
             if column not in link_columns:
                 self._db.execute(f"ALTER TABLE links ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        self._db.commit()
+        self._db.execute("BEGIN IMMEDIATE")  # fails now, not mid-crawl, when another program holds the lock
         self._db.commit()
 
     def get(self, source: str, article_id: str) -> ArticleRecord | None:

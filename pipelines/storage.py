@@ -36,6 +36,11 @@ def safe_name(value: str) -> str:
     return f"_{value}_"
 
 
+def name_from_file(component: str) -> str:
+    """The source name or article ID a file-name component stands for (``safe_name`` undone)."""
+    return component[1:-1] if len(component) > 2 and component.startswith("_") and component.endswith("_") else component
+
+
 LAYOUTS = ("flat", "bundle")
 
 

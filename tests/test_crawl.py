@@ -401,3 +401,81 @@ def test_scrapy_crawl_exits_non_zero_when_an_article_failed(snapshot: Path, tmp_
     assert "summary: 5 discovered / 4 written / 0 updated / 0 unchanged / 2 skipped / 1 failed" in failed.stderr
     assert healed.returncode == 0, healed.stderr
     assert "summary: 5 discovered / 1 written / 0 updated / 4 unchanged / 2 skipped / 0 failed" in healed.stderr
+
+
+@pytest.mark.parametrize("damage", ["cut-in-half", "not-sqlite", "zero-bytes"])
+def test_a_broken_state_file_is_one_line_and_can_be_rebuilt_from_the_files(
+    snapshot: Path, tmp_path: Path, cli_env: dict[str, str], damage: str
+) -> None:
+    out = tmp_path / "content"
+    state = out / ".newsmd-state.sqlite"
+    with MirrorServer(snapshot) as mirror:
+        assert _crawl(mirror, out, cli_env).returncode == 0
+        before = _files(out / "qq")
+        data = state.read_bytes()
+        state.write_bytes({"cut-in-half": data[:len(data) // 2], "not-sqlite": b"PK\x03\x04" + b"x" * 5000,
+                           "zero-bytes": b""}[damage])
+        for suffix in ("-wal", "-shm"):
+            state.with_name(state.name + suffix).unlink(missing_ok=True)
+        broken = _crawl(mirror, out, cli_env)
+        if damage == "zero-bytes":  # an empty file is an empty state: every article is checked again, none lost
+            assert broken.returncode == 0, broken.stderr
+            assert _summary(broken) == "5 discovered / 0 written / 0 updated / 5 unchanged / 2 skipped / 0 failed"
+            return
+        assert broken.returncode == 1
+        assert broken.stderr.strip().splitlines() == [
+            f"newsmd: error: {state}: the state file is damaged "
+            f"({'database disk image is malformed' if damage == 'cut-in-half' else 'file is not a database'}); "
+            f"rebuild it from the article files with: newsmd state rebuild {out} [state_file]"]
+        scrapy = subprocess.run(["scrapy", "crawl", "qq", "-s", f"OUTPUT_DIR={out}"], capture_output=True, text=True,
+                                env=cli_env, cwd=ROOT, timeout=60)
+        assert scrapy.returncode == 1 and "Traceback" not in scrapy.stderr and "[state_file]" in scrapy.stderr
+
+        rebuilt = subprocess.run(["newsmd", "state", "rebuild", str(out)], capture_output=True, text=True,
+                                 env=cli_env, cwd=ROOT, timeout=60)
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert rebuilt.stdout.startswith(f"rebuilt {state} from 5 article files; the old one is kept as {state}.damaged-")
+        mirror.hits.clear()
+        after = _crawl(mirror, out, cli_env)
+        assert after.returncode == 0, after.stderr
+        assert _summary(after) == "5 discovered / 0 written / 0 updated / 5 unchanged / 2 skipped / 0 failed"
+        assert _files(out / "qq") == before
+        mirror.hits.clear()
+        assert _summary(_crawl(mirror, out, cli_env)).endswith("0 written / 0 updated / 5 unchanged / 2 skipped / 0 failed")
+        assert _article_fetches(mirror) == []  # the versions are known again
+
+
+def test_a_second_run_on_the_same_folders_stops_at_once_or_waits(
+    snapshot: Path, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    import threading
+
+    from crawler.run_lock import EXIT_LOCKED, run_lock
+
+    out, job = tmp_path / "content", tmp_path / "job"
+    with MirrorServer(snapshot) as mirror:
+        for settings in ({"OUTPUT_DIR": str(out)}, {"OUTPUT_DIR": str(tmp_path / "other"), "JOBDIR": str(job)}):
+            with run_lock(settings):  # another run holds the state file, or the job folder
+                started = time.monotonic()
+                refused = _crawl(mirror, out, cli_env, "--resume", str(job))
+                assert time.monotonic() - started < 30
+            assert refused.returncode == EXIT_LOCKED
+            assert len(refused.stderr.strip().splitlines()) == 1 and refused.stderr.endswith(
+                "another newsmd run is using this output or job folder; this run stops (use --wait to wait for it) [locked]\n")
+            assert not (out / "qq").exists() and not (job / "requests.queue").exists()
+
+        released = threading.Event()
+
+        def hold_for_two_seconds() -> None:
+            with run_lock({"OUTPUT_DIR": str(out)}):
+                released.wait(2)
+
+        holder = threading.Thread(target=hold_for_two_seconds)
+        holder.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        waited = _crawl(mirror, out, cli_env, "--wait")
+        holder.join()
+        assert waited.returncode == 0, waited.stderr
+        assert time.monotonic() - started >= 1.5
+        assert _summary(waited) == "5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed"

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.storage import UnsafePathError, article_path, remove_stale_temp_files, write_atomic
+from pipelines.storage import (
+    UnsafePathError, article_path, name_from_file, remove_stale_temp_files, safe_name, write_atomic,
+)
 
 
 def test_outcomes_written_unchanged_updated(tmp_path: Path) -> None:
@@ -41,6 +43,11 @@ def test_names_a_tool_would_misread_are_escaped_not_lost(tmp_path: Path, name: s
     assert article_path(tmp_path, "qq", name) == tmp_path / "qq" / f"{file}.md"
     assert article_path(tmp_path, name, "1") == tmp_path / file / "1.md"
     assert article_path(tmp_path, "qq", name, "bundle") == tmp_path / "qq" / file / "index.md"
+
+
+def test_escaped_names_read_back() -> None:
+    for name in ["-rf", "_index", "index", "con", "_x_", "x", "20250214A05WPR00", "a_"]:
+        assert name_from_file(safe_name(name)) == name
 
 
 def test_escaped_names_never_meet_plain_ones() -> None:

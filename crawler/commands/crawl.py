@@ -1,14 +1,19 @@
-"""``scrapy crawl`` with an exit status cron can alert on: 1 when any article failed."""
+"""``scrapy crawl`` with an exit status cron can alert on: 1 when any article failed (or the state
+file is damaged), 75 when another run holds the output or job folder."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from crawler.config import ConfigError, apply_config
+from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
 from crawler.spiders.base import crawl_summary
+from crawler.state import ArticleState, StateFileError, state_path
 
 
 class Command(ScrapyCrawlCommand):
@@ -17,10 +22,20 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
-        assert self.crawler_process
-        crawler: Crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        assert self.crawler_process and self.settings is not None
+        try:
+            effective = self.settings.copy()
+            apply_config(effective)  # newsmd.toml may move the output folder, and with it the state file
+            with run_lock(effective):
+                ArticleState(state_path(effective)).close()
+                crawler: Crawler = self._create_crawler(args[0])
+                self.crawler_process.crawl(crawler, **opts.spargs)
+                self.crawler_process.start()
+        except (RunLocked, StateFileError, ConfigError) as error:
+            reason = {RunLocked: "locked", StateFileError: "state_file"}.get(type(error), "config")
+            print(f"newsmd: error: {error} [{reason}]", file=sys.stderr)
+            self.exitcode = {RunLocked: EXIT_LOCKED, ConfigError: 2}.get(type(error), 1)
+            return
         failed = crawl_summary(crawler.stats)[0]["failed"] if crawler.stats else 0
         if self.crawler_process.bootstrap_failed or failed:
             self.exitcode = 1
