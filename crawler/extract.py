@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,16 @@ def _refuse_non_html(url: str, body: bytes, max_bytes: int) -> None:
         raise ExtractionError(url, "not_html", "the answer is binary data (PDF, image, archive), not an HTML page")
 
 
+_DOCUMENT_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_DOCUMENT_END = re.compile(r"</html\s*>", re.IGNORECASE)
+
+
+def _refuse_cut_off(url: str, html: str) -> None:
+    """A whole document (it opens ``<html>``) that never closes it was cut off in transfer."""
+    if _DOCUMENT_START.match(html[:4096]) and not _DOCUMENT_END.search(html):
+        raise ExtractionError(url, "truncated", "the page ends before its </html>: the answer was cut off")
+
+
 def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = None, *,
             undated: str = "skip", max_bytes: int = MAX_PAGE_BYTES) -> Article:
     """Turn the page ``body`` served at ``url`` into an ``Article``.
@@ -39,7 +50,8 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
     publication time raises ``ExtractionError`` (reason ``no_date``) unless ``undated`` is
     ``"write"``; then the article's ``published`` is ``None``. Raises ``ExtractionError`` (with
     ``url``, ``reason`` and ``detail``) when the page is not an article of a supported source,
-    is binary (``not_html``) or is over ``max_bytes`` (``too_large``; 0 for no cap).
+    is binary (``not_html``), is over ``max_bytes`` (``too_large``; 0 for no cap) or is a
+    document cut off before its end (``truncated``).
     """
     if undated not in UNDATED_POLICIES:
         raise ValueError(f"undated must be one of {', '.join(UNDATED_POLICIES)}, not {undated!r}")
@@ -47,6 +59,7 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
     if isinstance(body, bytes):
         _refuse_non_html(url, body, max_bytes)
     html = body if isinstance(body, str) else decode_html(body, headers)
+    _refuse_cut_off(url, html)
     page = parser.parse(url, html)
     published = page.published or parse_page_time(page.published_text, page.zone, response_time(headers))
     if published is None and undated == "skip":

@@ -11,6 +11,7 @@ import gzip
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -277,3 +278,59 @@ def test_a_feed_cannot_send_the_crawler_to_another_site_or_the_local_network(
                                  capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
         assert [hit for hit in internal.hits if "robots" not in hit] == ["GET /admin/secret.html"]  # the one named
         assert "GET /c/2019-09-07/doc-iicezzrq4076655.shtml" in local_site.hits, allowed.stderr
+
+
+class _CloseDelimitedSite(LocalSite):
+    """Answers articles with no Content-Length, ended by closing the connection (``cut``: bytes sent)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cut: int | None = None
+
+    def send(self, handler: Any, answer: tuple[int, str, bytes]) -> None:
+        status, content_type, body = answer
+        if not handler.path.startswith("/news/article/"):
+            return super().send(handler, answer)
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(body if self.cut is None else body[:self.cut])
+        handler.close_connection = True
+
+
+def test_a_cut_off_answer_is_refused_and_a_suspect_one_fetched_again(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    netease = ARTICLES[0]
+    html = netease.html.read_bytes()
+    with _CloseDelimitedSite() as site:
+        _serve_articles(site)
+        site.serve("/rss.xml", rss([(netease.url, "Thu, 16 Oct 2025 12:02:18 GMT")]), content_type="application/rss+xml")
+        out = tmp_path / "content"
+        command = ["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", "-o", str(out)]
+        site.cut = int(len(html) * 0.8)  # the connection drops after 80% of the page: nothing tells but the page
+        cut = _crawl(command, site, out, cli_env)
+        assert cut.returncode == 1
+        assert f"{netease.url}: the page ends before its </html>: the answer was cut off [truncated]" in cut.stderr
+        assert not list(out.rglob("*.md"))
+
+        site.cut = None  # whole, but still ended by the connection closing: written, and not trusted
+        whole = _crawl(command, site, out, cli_env)
+        assert whole.returncode == 0, whole.stderr
+        assert whole.stderr.splitlines()[-1] == "1 discovered / 1 written / 0 updated / 0 unchanged / 0 skipped / 0 failed"
+        _assert_goldens(out, [netease])
+        site.hits.clear()
+        again = _crawl(command, site, out, cli_env)
+        assert _article_hits(site) == ["GET /news/article/KC12OUHK000189FH.html"]  # fetched again, found unchanged
+        assert again.stderr.splitlines()[-1] == "1 discovered / 0 written / 0 updated / 1 unchanged / 0 skipped / 0 failed"
+
+
+def test_a_document_without_its_end_is_truncated() -> None:
+    from crawler import ExtractionError
+
+    html = ARTICLES[3].html.read_text(encoding="utf-8")
+    for cut in (0.3, 0.6, 0.95):
+        with pytest.raises(ExtractionError) as raised:
+            extract(ARTICLES[3].url, html[:int(len(html) * cut)])
+        assert raised.value.reason == "truncated"
+    assert extract(ARTICLES[3].url, html + "\n<!-- trailing comment -->\n").title  # whole, with trailing bytes
+    assert extract(ARTICLES[3].url, html[html.index("<body"):]).title  # a fragment is not a cut-off document

@@ -36,6 +36,10 @@ class ArticleSpider(Spider):
 
     article_state: ArticleState | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.suspect_answers: set[tuple[str, str]] = set()
+
     def open_state(self) -> ArticleState:
         """The incremental-crawl state file of this crawl, opened on first use."""
         if self.article_state is None:
@@ -59,10 +63,22 @@ class ArticleSpider(Spider):
         article = extract(response.url, response.body, response.headers,
                           undated=self.settings.get("UNDATED_ARTICLES", "skip"),
                           max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE", 0))
+        if "partial" in response.flags:  # ended by the connection closing: a cut-off answer would look the same
+            self.crawler.stats.inc_value("newsmd/suspect_answer")
+            self.suspect_answers.add((article.source, article.article_id))
         if article.published is None:
             self.crawler.stats.inc_value("newsmd/undated")
             self.logger.warning("%s: no publication time; written without a date [undated]", response.url)
         return article
+
+    def recorded_hash(self, article: Article, content_hash: str) -> str:
+        """The file hash to record for a written article: none when its answer was suspect (no length,
+        ended by the connection closing), so the next run fetches it again instead of trusting it."""
+        key = (article.source, article.article_id)
+        if key in self.suspect_answers:
+            self.suspect_answers.discard(key)
+            return ""
+        return content_hash
 
     def on_download_error(self, failure: Failure) -> None:
         """Errback: an HTTP error status or a network failure for a feed or article page."""

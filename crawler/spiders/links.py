@@ -130,7 +130,8 @@ class LinkSpider(ArticleSpider):
         """Record a written (or confirmed unchanged) article's link and stamp in the state file."""
         link = self.pending.pop((article.source, article.article_id), None)
         if link is not None:
-            self.open_state().record_link(link.url, link.version, str(result.path), result.content_hash)
+            self.open_state().record_link(link.url, link.version, str(result.path),
+                                          self.recorded_hash(article, result.content_hash))
 
 
 class FeedSpider(LinkSpider):

@@ -141,4 +141,5 @@ class QQSpider(ArticleSpider):
         version = self.feed_versions.pop(article.article_id, None)
         if version is None:
             return
-        self.open_state().record(article.source, article.article_id, version, result.content_hash, str(result.path))
+        self.open_state().record(article.source, article.article_id, version,
+                                 self.recorded_hash(article, result.content_hash), str(result.path))
