@@ -108,6 +108,7 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
 def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
     """Run the crawl under its run lock, after checking its state file; return the exit status."""
     from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
+    from crawler.spiders.base import run_failed
     from crawler.state import ArticleState, StateFileError, state_path
 
     try:
@@ -123,7 +124,7 @@ def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_arg
     handled = counts["written"] + counts["updated"] + counts["unchanged"]
     if spider_class.name == "url" and handled < len(spider_args["urls"]):
         return EXIT_FAILED
-    return EXIT_FAILED if counts["failed"] else EXIT_OK
+    return EXIT_FAILED if run_failed(counts) else EXIT_OK
 
 
 def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,9 +23,6 @@ from crawler.urls import absolute_http_url
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 """Largest uncompressed feed or sitemap accepted (the sitemap protocol's own limit)."""
-
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                              recover=False, remove_comments=True, remove_pis=True)
 
 
 class LinkDocumentError(ValueError):
@@ -85,14 +83,42 @@ def uncompressed(body: bytes) -> bytes:
     return data
 
 
-def _xml_root(body: bytes) -> Any:
+_RECORD_TAG = {"rss": "item", "rdf": "item", "feed": "entry", "sitemapindex": "sitemap", "urlset": "url"}
+
+
+def _scan(body: bytes, kinds: tuple[str, ...], limit: int | None,
+          read: Callable[[str, Any], tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """The root kind and ``read``'s ``(url, stamp)`` of each record (item, entry, url, sitemap).
+
+    The XML is streamed and each record dropped once read, so memory stays flat whatever the
+    document's length; reading stops after ``limit + 1`` records (the caller tells the cap was hit).
+    """
+    data = uncompressed(body).strip()
+    if not data:
+        raise LinkDocumentError("bad_xml", "empty document")
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False, recover=False, remove_comments=True, remove_pis=True)
+    kind, depth, records = "", 0, []
     try:
-        root = etree.fromstring(uncompressed(body).strip(), parser=_XML_PARSER)
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    kind = _local(element.tag)
+                    if kind not in kinds:
+                        return kind, []
+                continue
+            depth -= 1
+            if depth > 0 and _local(element.tag) == _RECORD_TAG[kind]:
+                records.append(read(kind, element))
+                element.clear(keep_tail=True)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+                if limit is not None and len(records) > limit:
+                    break
     except etree.XMLSyntaxError as error:
         raise LinkDocumentError("bad_xml", f"not well-formed XML: {error}") from None
-    if root is None:
-        raise LinkDocumentError("bad_xml", "empty document")
-    return root
+    return kind, records
 
 
 def _links(candidates: list[tuple[str, str]], base: str) -> list[Link]:
@@ -104,28 +130,26 @@ def _links(candidates: list[tuple[str, str]], base: str) -> list[Link]:
     return list(links.values())
 
 
-def parse_feed(body: bytes, base_url: str = "") -> list[Link]:
-    """Article links of an RSS 2.0, RSS 1.0, Atom or JSON Feed document, in document order."""
+def parse_feed(body: bytes, base_url: str = "", limit: int | None = None) -> list[Link]:
+    """Article links of an RSS 2.0, RSS 1.0, Atom or JSON Feed document, in document order.
+
+    With ``limit``, at most ``limit + 1`` entries are read: more than ``limit`` links means the
+    document was cut at the cap.
+    """
     data = uncompressed(body).lstrip()
     if data.startswith(b"{"):
-        return _json_feed(data, base_url)
-    root = _xml_root(data)
-    kind = _local(root.tag)
-    candidates: list[tuple[str, str]] = []
-    if kind in ("rss", "rdf"):
-        for item in root.iter():
-            if _local(item.tag) != "item":
-                continue
-            link = _child_text(item, "link") or _permalink_guid(item)
-            candidates.append((link, _child_text(item, "updated", "modified", "pubdate", "date")))
-    elif kind == "feed":
-        for entry in root:
-            if _local(entry.tag) != "entry":
-                continue
-            candidates.append((_atom_link(entry), _child_text(entry, "updated", "published")))
-    else:
+        return _json_feed(data, base_url)[:None if limit is None else limit + 1]
+    kind, candidates = _scan(data, ("rss", "rdf", "feed"), limit, _feed_record)
+    if kind not in ("rss", "rdf", "feed"):
         raise LinkDocumentError("not_a_feed", f"an XML document of type <{kind}>, not RSS or Atom")
     return _links(candidates, base_url)
+
+
+def _feed_record(kind: str, element: Any) -> tuple[str, str]:
+    if kind == "feed":
+        return _atom_link(element), _child_text(element, "updated", "published")
+    link = _child_text(element, "link") or _permalink_guid(element)
+    return link, _child_text(element, "updated", "modified", "pubdate", "date")
 
 
 def _permalink_guid(item: Any) -> str:
@@ -167,14 +191,17 @@ def _json_feed(data: bytes, base_url: str) -> list[Link]:
     return _links(candidates, base_url)
 
 
-def parse_sitemap(body: bytes, base_url: str = "") -> Sitemap:
-    """Child sitemaps of a sitemap index, or pages of a urlset (with Google News publication dates)."""
-    root = _xml_root(body)
-    kind = _local(root.tag)
+def parse_sitemap(body: bytes, base_url: str = "", limit: int | None = None) -> Sitemap:
+    """Child sitemaps of a sitemap index, or pages of a urlset (with Google News publication dates).
+
+    With ``limit``, at most ``limit + 1`` entries are read (more than ``limit``: cut at the cap).
+    """
+    kind, candidates = _scan(body, ("sitemapindex", "urlset"), limit, _sitemap_record)
     if kind not in ("sitemapindex", "urlset"):
         raise LinkDocumentError("not_a_sitemap", f"an XML document of type <{kind}>, not a sitemap")
-    child = "sitemap" if kind == "sitemapindex" else "url"
-    candidates = [(_child_text(element, "loc"), _child_text(element, "lastmod", "publication_date"))
-                  for element in root if _local(element.tag) == child]
     links = _links(candidates, base_url)
     return Sitemap(sitemaps=links, pages=[]) if kind == "sitemapindex" else Sitemap(sitemaps=[], pages=links)
+
+
+def _sitemap_record(kind: str, element: Any) -> tuple[str, str]:
+    return _child_text(element, "loc"), _child_text(element, "lastmod", "publication_date")

@@ -77,5 +77,9 @@ FOLLOW_OFFSITE_REDIRECTS = False
 # Links in a feed or sitemap are followed on the document's own site only; these hosts (names,
 # domains with their subdomains, addresses, or "*" for any site by name) are followed too.
 FOLLOW_LINK_HOSTS: list[str] = []
+# Caps on what one feed or sitemap can make a run do (each counted and reported when hit): links
+# read per document (the sitemap protocol's own maximum), child sitemaps followed per run.
+MAX_LINKS_PER_DOCUMENT = 50_000
+MAX_CHILD_SITEMAPS = 500
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -16,4 +16,5 @@ killed_run_recovered = object()
 """Sent when a crawl finds its ``JOBDIR`` left by a killed run and drops its request queue: ``jobdir=str``."""
 
 link_refused = object()
-"""Sent when a feed or sitemap lists a link the crawl does not follow: ``url=str, reason=str, detail=str``."""
+"""Sent when a feed or sitemap lists a link (or more links than a cap) the crawl does not follow:
+``url=str, reason=str, detail=str``."""

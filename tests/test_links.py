@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +198,26 @@ def test_a_broken_feed_is_reported_and_counted(local_site: LocalSite, tmp_path: 
     result = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml"], local_site, out, cli_env)
     assert result.returncode == 1
     assert "https://feeds.example.org/rss.xml: an XML document of type <html>, not RSS or Atom [not_a_feed]" in result.stderr
-    assert result.stderr.splitlines()[-1].endswith("1 failed")
+    assert result.stderr.splitlines()[-1].endswith(" / 0 failed / 1 feed failed")  # not an article's failure
+    assert local_site.hits.count("GET /rss.xml") == 2  # fetched once more, like any page, before it counts
+
+
+def test_a_feed_that_fails_once_is_fetched_again_and_read(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    _serve_articles(local_site)
+    answers = [b"<rss><channel><item><link>https://www.163.com/cut", rss([(ARTICLES[0].url, "")])]
+    original = local_site.answer
+
+    def flaky(method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        if path == "/rss.xml":
+            return 200, "application/rss+xml", answers.pop(0) if len(answers) > 1 else answers[0]
+        return original(method, path, body, headers)
+
+    local_site.answer = flaky  # type: ignore[method-assign]
+    out = tmp_path / "content"
+    result = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", "-o", str(out)], local_site, out, cli_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "1 discovered / 1 written / 0 updated / 0 unchanged / 0 skipped / 0 failed"
+    assert local_site.hits.count("GET /rss.xml") == 2
 
 
 def test_an_undated_article_fails_by_default_and_is_written_when_asked(
@@ -334,3 +354,41 @@ def test_a_document_without_its_end_is_truncated() -> None:
         assert raised.value.reason == "truncated"
     assert extract(ARTICLES[3].url, html + "\n<!-- trailing comment -->\n").title  # whole, with trailing bytes
     assert extract(ARTICLES[3].url, html[html.index("<body"):]).title  # a fragment is not a cut-off document
+
+
+def test_caps_on_links_per_document_and_child_sitemaps_are_counted(
+    local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    _serve_articles(local_site)
+    local_site.serve("/rss.xml", rss([(saved.url, "") for saved in ARTICLES]), content_type="application/rss+xml")
+    local_site.serve("/sitemap.xml", sitemap_index([(f"https://feeds.example.org/s{i}.xml", "") for i in range(3)]))
+    for i in range(3):
+        local_site.serve(f"/s{i}.xml", urlset([(ARTICLES[i].url, "")]))
+    out = tmp_path / "content"
+    feed = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/rss.xml", "-o", str(out),
+                   "-s", "MAX_LINKS_PER_DOCUMENT=2"], local_site, out, cli_env)
+    assert feed.returncode == 0, feed.stderr
+    assert ("newsmd: warning: https://feeds.example.org/rss.xml: lists more than 2 links; the first 2 are followed "
+            "(MAX_LINKS_PER_DOCUMENT) [too_many_links]") in feed.stderr
+    assert feed.stderr.splitlines()[-1] == "2 discovered / 2 written / 0 updated / 0 unchanged / 1 skipped / 0 failed"
+
+    local_site.hits.clear()
+    sitemap = _crawl(["newsmd", "crawl", "--sitemap", "https://feeds.example.org/sitemap.xml", "-o", str(out),
+                      "-s", "MAX_CHILD_SITEMAPS=1"], local_site, out, cli_env)
+    assert [hit for hit in local_site.hits if hit.startswith("GET /s") and "sitemap" not in hit] == ["GET /s0.xml"]
+    assert sum(line.startswith("newsmd: warning:") and "[too_many_sitemaps]" in line for line in sitemap.stderr.splitlines()) == 2
+    assert sitemap.returncode == 0
+
+
+def test_a_million_entry_sitemap_is_read_within_flat_memory(tmp_path: Path) -> None:
+    """The streamed parse stops at the cap; a whole-tree parse of this document peaked at 826 MB."""
+    document = tmp_path / "sitemap.xml.gz"
+    entries = "".join(f"<url><loc>https://e.com/{i}</loc></url>" for i in range(1_000_000))
+    document.write_bytes(gzip.compress(f'<?xml version="1.0"?><urlset>{entries}</urlset>'.encode(), 1))
+    code = ("import resource, sys; from pathlib import Path; from crawler.links import parse_sitemap; "
+            f"pages = parse_sitemap(Path({str(document)!r}).read_bytes(), limit=50_000).pages; "
+            "print(len(pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    count, peak_mb = map(int, result.stdout.split())
+    assert count == 50_001  # one past the cap: the caller reports it
+    assert peak_mb < 250, f"peak RSS {peak_mb} MB"

@@ -12,7 +12,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.config import ConfigError, apply_config
 from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
-from crawler.spiders.base import crawl_summary
+from crawler.spiders.base import crawl_summary, run_failed
 from crawler.state import ArticleState, StateFileError, state_path
 
 
@@ -36,6 +36,6 @@ class Command(ScrapyCrawlCommand):
             print(f"newsmd: error: {error} [{reason}]", file=sys.stderr)
             self.exitcode = {RunLocked: EXIT_LOCKED, ConfigError: 2}.get(type(error), 1)
             return
-        failed = crawl_summary(crawler.stats)[0]["failed"] if crawler.stats else 0
+        failed = run_failed(crawl_summary(crawler.stats)[0]) if crawler.stats else False
         if self.crawler_process.bootstrap_failed or failed:
             self.exitcode = 1

@@ -28,6 +28,9 @@ from crawler.html import body_of, new_element, parse_document, refuse_cut_off_do
 from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, image_source
 from crawler.urls import SUFFIXES, absolute_http_url, host_of, registrable_domain
 
+MAX_ELEMENTS = 50_000
+"""Largest page (in elements) the generic parser reads: trafilatura's cost grows faster than the page
+(its XPath node-set merges) and the largest real article page seen has about 5,500."""
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -183,6 +186,10 @@ class GenericParser:
         if doc is None:
             raise ExtractionError(url, "empty_body", "no main text found on the page (not HTML)")
         refuse_cut_off_document(HTML_PARSER, url)
+        elements = sum(1 for _ in doc.iter())
+        if elements > MAX_ELEMENTS:
+            raise ExtractionError(url, "too_large", f"the page has {elements} elements, over the generic parser's cap "
+                                  f"of {MAX_ELEMENTS} (no news article comes near it)")
         meta = _PageMeta(doc)
         ld = next(_json_ld_articles(doc), {})
         title = self._title(doc, meta, ld)

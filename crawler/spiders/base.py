@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Request, Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -17,13 +17,24 @@ from crawler.signals import article_failed
 from crawler.state import ArticleState, state_path
 
 SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
+DOCUMENT = "newsmd_document"
+"""Request meta key marking a feed page, feed or sitemap (not an article): its failures are feed failures."""
+_DOCUMENT_RETRIED = "newsmd_document_retried"
 
 
 def crawl_summary(stats: Any) -> tuple[dict[str, int], str]:
-    """The run's counts and its one summary line; spider exceptions count as failures."""
+    """The run's counts and its one summary line; spider exceptions count as failures, feed
+    failures are added to the line when there are any."""
     counts = {name: int(stats.get_value(f"newsmd/{name}", 0)) for name in SUMMARY_FIELDS}
     counts["failed"] += int(stats.get_value("spider_exceptions/count", 0))
-    return counts, " / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS)
+    counts["feed_failed"] = int(stats.get_value("newsmd/feed_failed", 0))
+    line = " / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS)
+    return counts, line + (f" / {counts['feed_failed']} feed failed" if counts["feed_failed"] else "")
+
+
+def run_failed(counts: dict[str, int]) -> bool:
+    """Whether a run with these counts failed (exit status 1): an article or a feed failed."""
+    return bool(counts["failed"] or counts["feed_failed"])
 
 
 def flag(value: Any) -> bool:
@@ -85,14 +96,26 @@ class ArticleSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         url = requested_url(request)
+        document = bool(request.meta.get(DOCUMENT))
         if isinstance(failure.value, RedirectRefused):
-            self.report_failure(url, failure.value.reason, failure.value.detail)
+            self.report_failure(url, failure.value.reason, failure.value.detail, document=document)
         elif response is not None:
-            self.report_failure(url, "http_error", f"HTTP {response.status}")
+            self.report_failure(url, "http_error", f"HTTP {response.status}", document=document)
         else:
             message = failure.getErrorMessage() or repr(failure.value)
             reason = "too_large" if "larger than download max size" in message else "download_error"
-            self.report_failure(url, reason, message)
+            self.report_failure(url, reason, message, document=document)
+
+    def retry_document(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
+        """A feed page or document whose answer could not be read: fetched once more, like an
+        article page, then counted as a feed failure."""
+        request = response.request
+        if request is not None and not request.meta.get(_DOCUMENT_RETRIED):
+            self.crawler.stats.inc_value("newsmd/retry/document")
+            yield request.replace(meta={**request.meta, _DOCUMENT_RETRIED: True}, dont_filter=True)
+            return
+        self.report_failure(requested_url(request) if request is not None else response.url, reason, detail,
+                            document=True)
 
     def count(self, outcome: str, reason: str) -> None:
         """Count one ``newsmd/<outcome>`` (a summary field) and its ``newsmd/<outcome>/<reason>``."""
@@ -109,8 +132,9 @@ class ArticleSpider(Spider):
         stats.inc_value("newsmd/scheduled")
         return True
 
-    def report_failure(self, url: str, reason: str, detail: str) -> None:
-        """Log one line naming the URL and reason, count it, and tell listeners."""
-        self.count("failed", reason)
+    def report_failure(self, url: str, reason: str, detail: str, document: bool = False) -> None:
+        """Log one line naming the URL and reason, count it (an article's, or with ``document`` a
+        feed's, failure), and tell listeners."""
+        self.count("feed_failed" if document else "failed", reason)
         self.logger.warning("%s: %s [%s]", url, detail, reason)
         self.crawler.signals.send_catch_log(article_failed, url=url, reason=reason, detail=detail)

@@ -22,7 +22,7 @@ from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
 from crawler.middlewares import requested_url
 from crawler.signals import article_written, link_refused
 from crawler.sources import parser_for
-from crawler.spiders.base import ArticleSpider, flag
+from crawler.spiders.base import DOCUMENT, ArticleSpider, flag
 
 MAX_SITEMAP_DEPTH = 3
 
@@ -49,6 +49,7 @@ class LinkSpider(ArticleSpider):
         self.since = parse_since(since)
         self.scheduled: set[str] = set()
         self.pending: dict[tuple[str, str], Link] = {}
+        self.scheduled_sitemaps: set[str] = set()
         self.scope = LinkScope()
 
     @classmethod
@@ -66,14 +67,14 @@ class LinkSpider(ArticleSpider):
 
     def document_request(self, url: str, depth: int = 0) -> Request:
         return Request(url, callback=self.parse_document, errback=self.on_download_error,
-                       cb_kwargs={"depth": depth}, dont_filter=True)
+                       cb_kwargs={"depth": depth}, meta={DOCUMENT: True}, dont_filter=True)
 
     def parse_document(self, response: Response, depth: int = 0) -> Iterator[Request]:
         """Read the feed or sitemap; a broken one is reported and counted."""
         try:
             yield from self.read_document(response, depth)
         except LinkDocumentError as error:
-            self.report_failure(response.url, error.reason, error.detail)
+            yield from self.retry_document(response, error.reason, error.detail)
 
     def read_document(self, response: Response, depth: int) -> Iterator[Request]:
         raise NotImplementedError
@@ -81,13 +82,27 @@ class LinkSpider(ArticleSpider):
     def in_scope(self, link: Link, response: Response) -> bool:
         """Whether the document at ``response`` may send the crawl to ``link``; a refusal is counted and reported."""
         refusal = self.scope.refusal(link.url, requested_url(response.request) if response.request else response.url)
-        if refusal is None:
-            return True
-        reason, detail = refusal
+        if refusal is not None:
+            self.refuse(link.url, *refusal)
+        return refusal is None
+
+    def refuse(self, url: str, reason: str, detail: str) -> None:
+        """A link (or links) not followed: counted as skipped and reported in one warning line."""
         self.count("skipped", reason)
-        self.logger.warning("%s: %s [%s]", link.url, detail, reason)
-        self.crawler.signals.send_catch_log(link_refused, url=link.url, reason=reason, detail=detail)
-        return False
+        self.logger.warning("%s: %s [%s]", url, detail, reason)
+        self.crawler.signals.send_catch_log(link_refused, url=url, reason=reason, detail=detail)
+
+    def capped(self, links: list[Link], response: Response) -> list[Link]:
+        """The document's first ``MAX_LINKS_PER_DOCUMENT`` links; a longer one is reported."""
+        limit = self.link_limit()
+        if len(links) <= limit:
+            return links
+        self.refuse(response.url, "too_many_links", f"lists more than {limit} links; the first {limit} are followed "
+                    "(MAX_LINKS_PER_DOCUMENT)")
+        return links[:limit]
+
+    def link_limit(self) -> int:
+        return self.settings.getint("MAX_LINKS_PER_DOCUMENT", 50_000)
 
     def too_old(self, link: Link) -> bool:
         modified = link.modified()
@@ -140,7 +155,7 @@ class FeedSpider(LinkSpider):
     name = "feed"
 
     def read_document(self, response: Response, depth: int) -> Iterator[Request]:
-        yield from self.follow(parse_feed(response.body, response.url), response)
+        yield from self.follow(self.capped(parse_feed(response.body, response.url, self.link_limit()), response), response)
 
 
 class SitemapSpider(LinkSpider):
@@ -152,15 +167,21 @@ class SitemapSpider(LinkSpider):
     name = "sitemap"
 
     def read_document(self, response: Response, depth: int) -> Iterator[Request]:
-        sitemap = parse_sitemap(response.body, response.url)
-        for child in sitemap.sitemaps:
+        sitemap = parse_sitemap(response.body, response.url, self.link_limit())
+        for child in self.capped(sitemap.sitemaps, response):
             if self.too_old(child) or child.url in self.scheduled:
                 continue
             self.scheduled.add(child.url)
             if not self.in_scope(child, response):
                 continue
+            if len(self.scheduled_sitemaps) >= self.settings.getint("MAX_CHILD_SITEMAPS", 500):
+                self.refuse(child.url, "too_many_sitemaps", "not followed: this run has followed "
+                            f"{len(self.scheduled_sitemaps)} child sitemaps (MAX_CHILD_SITEMAPS)")
+                continue
+            self.scheduled_sitemaps.add(child.url)
             if depth + 1 > MAX_SITEMAP_DEPTH:
-                self.report_failure(child.url, "sitemap_too_deep", f"sitemap indexes nested over {MAX_SITEMAP_DEPTH} deep")
+                self.report_failure(child.url, "sitemap_too_deep", f"sitemap indexes nested over {MAX_SITEMAP_DEPTH} deep",
+                                    document=True)
                 continue
             yield self.document_request(child.url, depth + 1)
-        yield from self.follow(sitemap.pages, response)
+        yield from self.follow(self.capped(sitemap.pages, response), response)

@@ -18,7 +18,7 @@ from crawler.errors import ExtractionError
 from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
-from crawler.spiders.base import ArticleSpider, flag
+from crawler.spiders.base import DOCUMENT, ArticleSpider, flag
 
 _RETRY_AS_VIEW = frozenset({"thin_page", "empty_body"})
 
@@ -53,13 +53,13 @@ class QQSpider(ArticleSpider):
             yield self._feed_request(feed_url, channel, 0)
         if self.hot:
             yield Request(self.settings.get("QQ_HOT_URL", qq_feed.HOT_URL), callback=self.parse_hot,
-                          errback=self.on_download_error, dont_filter=True)
+                          errback=self.on_download_error, meta={DOCUMENT: True}, dont_filter=True)
 
     def _feed_request(self, feed_url: str, channel: str, page: int) -> Request:
         return Request(
             feed_url, method="POST", body=qq_feed.feed_request_body(channel, page),
             headers=qq_feed.feed_headers(channel), callback=self.parse_feed, errback=self.on_download_error,
-            cb_kwargs={"channel": channel, "page": page}, dont_filter=True,
+            cb_kwargs={"channel": channel, "page": page}, meta={DOCUMENT: True}, dont_filter=True,
         )
 
     def parse_feed(self, response: Response, channel: str, page: int) -> Iterator[Request]:
@@ -68,7 +68,7 @@ class QQSpider(ArticleSpider):
         try:
             entries = qq_feed.parse_channel_feed(response.body)
         except qq_feed.FeedError as error:
-            self.report_failure(response.url, "bad_feed", f"channel {channel} page {page}: {error}")
+            yield from self.retry_document(response, "bad_feed", f"channel {channel} page {page}: {error}")
             return
         if not entries:
             stats.inc_value("newsmd/feed/empty_page")
@@ -89,7 +89,7 @@ class QQSpider(ArticleSpider):
         try:
             entries = qq_feed.parse_hot_list(response.body)
         except qq_feed.FeedError as error:
-            self.report_failure(response.url, "bad_feed", f"hot list: {error}")
+            yield from self.retry_document(response, "bad_feed", f"hot list: {error}")
             return
         yield from self._follow(entries)
 
