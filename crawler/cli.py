@@ -253,9 +253,25 @@ def _state_rebuild_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def version_line() -> str:
+    """``newsmd 0.1.0 (Scrapy 2.x, Python 3.x)``, read from the installed metadata (no heavy import)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    return f"newsmd {installed('newsmd')} (Scrapy {installed('scrapy')}, Python {python})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``newsmd``."""
     parser = argparse.ArgumentParser(prog="newsmd", description="News articles to Hugo Markdown.")
+    parser.add_argument("--version", action="version", version=version_line(),
+                        help="show newsmd's version, with Scrapy's and Python's, and exit")
     commands = parser.add_subparsers(dest="command", required=True)
 
     parse = commands.add_parser("parse", help="turn a saved page into Markdown")

@@ -39,7 +39,7 @@ CASES = [
     ("empty-body", REFERENCE.url, _reference_without_body(), "empty_body"),
     ("empty-answer", REFERENCE.url, b"", "thin_page"),
     ("access-denied", REFERENCE.url, b"<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>", "thin_page"),
-    ("truncated", REFERENCE.url, REFERENCE.html.read_bytes()[:3000], "thin_page"),
+    ("truncated", REFERENCE.url, REFERENCE.html.read_bytes()[:3000], "truncated"),
     ("list-page", "https://news.qq.com/ch/fx", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "not_article"),
     ("not-tencent-html", REFERENCE.url, (NOT_ARTICLES / "163-article.html").read_bytes(), "unsupported_page"),
     ("unknown-site-not-an-article", "https://www.example.com/news/1.html", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "empty_body"),

@@ -135,7 +135,7 @@ def test_feed_faults_end_the_crawl_cleanly_and_are_counted(snapshot: Path, tmp_p
     assert len(finance_pages) == 2  # page 1 repeats page 0: page 2 is never asked for
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
     assert len(errors) == 2
-    assert any("20260810A0BO7100" in line and line.endswith("[thin_page]") for line in errors)
+    assert any("20260810A0BO7100" in line and line.endswith("[truncated]") for line in errors)
     assert any("TWF2021042600346900" in line and line.endswith("HTTP 404 [http_error]") for line in errors)
     assert "GET /a/20260810A0BO7100" in mirror.hits  # the thin answer was retried as view.inews
     assert sorted(path.name for path in (out / "qq").glob("*.md")) == ["20190907A081B000.md", "20250214A05WPR00.md"]
@@ -363,7 +363,8 @@ def test_a_server_that_never_answers_ends_the_crawl_within_its_timeouts(tmp_path
         assert len(errors) == 1 and "took longer than 2.0 seconds" in errors[0] and errors[0].endswith("[download_error]")
         # robots.txt and the page, each tried twice for 2 s: far below this bound unless something hangs
         assert seconds < 60, f"{seconds:.0f} s"
-    assert _summary(crawl).endswith("/ 1 failed")
+    assert _summary(crawl).endswith("/ 0 failed / 1 feed failed")  # the channel's feed page, not an article
+    assert _summary(get).endswith("/ 1 failed")
     assert not list(tmp_path.rglob("*.md"))
 
 

@@ -20,7 +20,7 @@ from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
 from crawler.spiders.base import DOCUMENT, ArticleSpider, flag
 
-_RETRY_AS_VIEW = frozenset({"thin_page", "empty_body"})
+_RETRY_AS_VIEW = frozenset({"thin_page", "empty_body", "truncated"})
 
 
 class QQSpider(ArticleSpider):
