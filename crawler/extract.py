@@ -10,7 +10,7 @@ from crawler.article import Article
 from crawler.dates import parse_page_time, response_time
 from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
-from crawler.markdown import html_to_markdown
+from crawler.markdown import html_to_markdown, without_leading_title
 from crawler.sources import parser_for
 from crawler.summary import summarize
 
@@ -68,7 +68,9 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
         converted = html_to_markdown(page.body, base_url=url)
     except RecursionError:
         raise ExtractionError(url, "too_deep", "the article body nests too deep to convert") from None
-    if not converted.paragraphs:
+    body_markdown = without_leading_title(converted.markdown, page.title)
+    paragraphs = converted.paragraphs[1:] if body_markdown != converted.markdown else converted.paragraphs
+    if not paragraphs:
         raise ExtractionError(url, "empty_body", "the article body has no text")
     return Article(
         source=page.source,
@@ -76,8 +78,8 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
         canonical_url=page.canonical_url,
         title=page.title,
         published=published,
-        body_markdown=converted.markdown,
-        summary=summarize(converted.paragraphs),
+        body_markdown=body_markdown,
+        summary=summarize(paragraphs),
         thumbnail=page.thumbnail or (converted.images[0] if converted.images else ""),
         images=converted.images,
         lang=page.lang,

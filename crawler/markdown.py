@@ -38,6 +38,17 @@ DEFAULT_ALT = "图片"
 _WHITESPACE = re.compile(r"\s+")
 
 
+_HEADING = re.compile(r"^#{1,6} ")
+_MARKUP_CHARS = re.compile(r"^#{1,6} |\*\*|\\(?=[\\*_\[\]])")
+_INLINE_PARENTS = frozenset({"_inline", "li", "a", "b", "strong", "em", "i", "u", "s", "del", "sub", "sup", "q"})
+_ADJACENT_BOLD = re.compile(r"(?<![\\*])\*\*\*\*(?!\*)")
+
+
+def _has_words(text: str) -> bool:
+    """Emphasis around punctuation alone (``*｜*``) is layout, not emphasis."""
+    return any(char.isalnum() for char in text)
+
+
 @dataclass
 class MarkdownBody:
     """The converted body: Markdown text, image URLs in order, plain-text paragraphs."""
@@ -57,6 +68,25 @@ class _ArticleConverter(MarkdownConverter):
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         return escape_inline_text(super().escape(text, parent_tags))
+
+    def convert_br(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A line break: a newline in code, a space inside inline markup, headings and cells, else a
+        paragraph break. Never a Markdown hard break: at the end of a block it would be shown as a
+        stray backslash, and news pages use ``<br>`` to separate paragraphs."""
+        if "_noformat" in parent_tags:
+            return "\n" + text
+        if parent_tags & _INLINE_PARENTS:
+            return " " + text
+        return "\n\n" + text
+
+    def convert_b(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return super().convert_b(el, text, parent_tags) if _has_words(text) else text
+
+    def convert_em(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return super().convert_em(el, text, parent_tags) if _has_words(text) else text
+
+    convert_strong = convert_b
+    convert_i = convert_em
 
     def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return super().convert_code(el, defuse_code(text), parent_tags)
@@ -104,9 +134,20 @@ def _leaf_paragraphs(root: HtmlElement) -> list[str]:
 def tidy_markdown(markdown: str) -> str:
     """Strip line-end and indentation spaces, collapse blank runs to one blank line."""
     lines = [line.rstrip() for line in strip_control_chars(markdown).split("\n")]
-    lines = [line for line in lines if line.strip() != "\\"]  # a line break with nothing to break
     text = _LEAD_SPACE.sub("", "\n".join(lines))
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    text = _ADJACENT_BOLD.sub("", text)  # **a****b** (two bold runs side by side) is one: **ab**
+    blocks = _BLANK_RUNS.sub("\n\n", text).strip().split("\n\n")
+    while blocks and _HEADING.match(blocks[-1]):  # a heading with nothing under it (a related-links title)
+        blocks.pop()
+    return "\n\n".join(blocks)
+
+
+def without_leading_title(markdown: str, title: str) -> str:
+    """``markdown`` without a first block that only repeats the article's title (the page's own
+    ``<h1>`` kept in the body): the title is in the front matter already."""
+    first, _, rest = markdown.partition("\n\n")
+    plain = _WHITESPACE.sub(" ", _MARKUP_CHARS.sub("", first)).strip()
+    return rest if title and plain == _WHITESPACE.sub(" ", title).strip() else markdown
 
 
 def html_to_markdown(fragment: str | HtmlElement, base_url: str = "") -> MarkdownBody:

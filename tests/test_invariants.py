@@ -1,0 +1,126 @@
+"""What every written body holds, on every page we have: the fixtures, and the real corpus in
+``../shared/corpus/real/`` when it is there (it is not shipped; the fixtures always run).
+
+A page the parsers refuse is fine here (its reason is tested elsewhere); a page written must be
+clean Markdown: no stray backslash, no empty or dangling heading, no emphasis made of nothing, no
+layout debris, not the title again as its first line, nothing active.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, saved_pages
+from crawler import ExtractionError, extract, render
+from crawler.encoding import decode_html
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+_CANONICAL = (
+    re.compile(r"""<link[^>]+rel=["']canonical["'][^>]+href=["'](https?://[^"']+)""", re.I),
+    re.compile(r"""<meta[^>]+property=["']og:url["'][^>]+content=["'](https?://[^"']+)""", re.I),
+    re.compile(r"""<meta[^>]+content=["'](https?://[^"']+)["'][^>]+property=["']og:url""", re.I),
+)
+_MARKUP = re.compile(r"^#{1,6} |\*\*|\\(?=[\\*_\[\]])")
+
+
+def _corpus_pages() -> list[tuple[str, str, Path]]:
+    """Every corpus page with the URL it names for itself, else one on an unknown site (the generic path)."""
+    if not CORPUS.is_dir():
+        return []
+    pages = []
+    for path in sorted(CORPUS.rglob("*.htm*")):
+        text = decode_html(path.read_bytes())
+        url = next((match.group(1).replace("&amp;", "&") for pattern in _CANONICAL if (match := pattern.search(text))),
+                   f"https://unknown.example/{path.parent.name}/{path.stem}")
+        pages.append((str(path.relative_to(CORPUS)), url, path))
+    return pages
+
+
+PAGES = [(saved.id, saved.url, saved.html) for saved in saved_pages()] + _corpus_pages()
+
+
+def _empty_emphasis(line: str) -> bool:
+    """Delimiters pair up left to right (the converter never nests one kind): a pair around no word,
+    or two runs side by side (``**a****b**``, which CommonMark reads as one run of four)."""
+    if re.search(r"(?<![\\*])\*{4}(?!\*)", line):
+        return True
+    for delimiter in (r"(?<![\\*])\*\*", r"(?<![\\*])\*(?!\*)"):
+        marks = list(re.finditer(delimiter, line))
+        if any(not re.search(r"\w", line[opening.end():closing.start()]) for opening, closing in zip(marks[::2], marks[1::2])):
+            return True
+    return False
+
+
+def invariant_breaches(body: str, title: str) -> list[str]:
+    """The invariants ``body`` (an article's Markdown, front matter excluded) breaks."""
+    breaches = []
+    lines = body.split("\n")
+    blocks = [block for block in body.split("\n\n") if block.strip()]
+    if any(line.endswith("\\") for line in lines):
+        breaches.append("a line ends in a backslash (Hugo shows it)")
+    if any(re.fullmatch(r"#{1,6}\s*", line) for line in lines):
+        breaches.append("an empty heading")
+    if blocks and blocks[-1].startswith("#"):
+        breaches.append("a heading with nothing after it")
+    if any(_empty_emphasis(line) for line in lines):
+        breaches.append("emphasis made of nothing")
+    if any(not block.startswith(">") and re.fullmatch(r"(?:\\?[<>]|&lt;|&gt;|\s)+", block) for block in blocks):
+        breaches.append("layout debris (a block of arrows)")
+    if blocks and _MARKUP.sub("", blocks[0]).strip() == title.strip():
+        breaches.append("the title again as the first block")
+    if "{{<" in body or "{{%" in body or "<script" in body.lower():
+        breaches.append("active content")
+    return breaches
+
+
+@pytest.mark.parametrize(("name", "url", "path"), PAGES, ids=[page[0] for page in PAGES])
+def test_every_written_body_is_clean_markdown(name: str, url: str, path: Path) -> None:
+    try:
+        article = extract(url, path.read_bytes(), undated="write")
+    except ExtractionError:
+        return
+    rendered = render(article)
+    body = rendered.split("\n---\n", 1)[1]
+    assert invariant_breaches(body, article.title) == []
+
+
+@pytest.mark.parametrize(("body", "breach"), [
+    ("改版后的“列表”很不一样：\\\n\n下一段", "a line ends in a backslash (Hugo shows it)"),
+    ("##\n\n正文", "an empty heading"),
+    ("正文\n\n## 延伸阅读", "a heading with nothing after it"),
+    ("作者*｜*周一笑", "emphasis made of nothing"),
+    ("**英国M&G：****Stefan**", "emphasis made of nothing"),
+    ("正文**加强合作**，**完善体系**", None),
+    ("正文\n\n\\< \\>\n\n正文", "layout debris (a block of arrows)"),
+    ("# 标题\n\n正文", "the title again as the first block"),
+    ("正文 {{< param x >}}", "active content"),
+])
+def test_each_invariant_can_fail(body: str, breach: str | None) -> None:
+    assert invariant_breaches(body, "标题") == ([breach] if breach else [])
+
+
+@pytest.mark.parametrize(("html", "markdown"), [
+    ('<p class="f_center"><img src="https://e.com/a.jpg"><br></p><p>正文</p>', "![图片](https://e.com/a.jpg)\n\n正文"),
+    ("<p>改版后的“列表”很不一样：<br></p>", "改版后的“列表”很不一样："),
+    ("<p>第一行<br>第二行</p>", "第一行\n\n第二行"),
+    ("<pre>import json<br>import redis</pre>", "```\nimport json\nimport redis\n```"),
+    ("<ul><li>一<br>二</li></ul>", "- 一 二"),
+    ("<p>作者<em>｜</em>周一笑</p>", "作者｜周一笑"),
+    ("<p><strong>英国M&amp;G：</strong><strong>Stefan</strong></p>", "**英国M&G：Stefan**"),
+    ("<p>正文</p><h2>延伸阅读</h2>", "正文"),
+])
+def test_markup_that_renders_as_debris_is_not_written(html: str, markdown: str) -> None:
+    from crawler.markdown import html_to_markdown
+
+    assert html_to_markdown(html, "https://e.com/").markdown == markdown
+
+
+def test_the_title_repeated_as_the_first_block_is_dropped() -> None:
+    from crawler.markdown import without_leading_title
+
+    assert without_leading_title("## 运营商 5G 手机促销\n\n正文", "运营商 5G 手机促销") == "正文"
+    assert without_leading_title("**运营商**\n\n正文", "运营商") == "正文"
+    assert without_leading_title("运营商说\n\n正文", "运营商") == "运营商说\n\n正文"
