@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from crawler.errors import ExtractionError
 
@@ -35,13 +35,13 @@ def _settings(args: argparse.Namespace) -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.utils.project import get_project_settings
 
-    from crawler.config import ConfigError, apply_config
+    from crawler.config import ConfigError, apply_config, check_settings
 
     settings = get_project_settings()
     for override in args.set:
         name, separator, value = override.partition("=")
         if not separator or not name.strip():
-            raise SystemExit(f"newsmd: error: -s expects NAME=VALUE, got {override!r}")
+            _usage_error(f"-s expects NAME=VALUE, got {override!r}")
         settings.set(name.strip(), value, priority="cmdline")
     if args.config:
         settings.set("NEWSMD_CONFIG", args.config, priority="cmdline")
@@ -57,9 +57,16 @@ def _settings(args: argparse.Namespace) -> Any:
         settings.set("FOLLOW_LINK_HOSTS", [*configured, *args.allow_host], priority="cmdline")
     try:
         apply_config(settings)
+        check_settings(settings)
     except ConfigError as error:
-        raise SystemExit(f"newsmd: error: {error}") from None
+        _usage_error(str(error))
     return settings
+
+
+def _usage_error(message: str) -> NoReturn:
+    """One line on stderr, exit status 2: bad usage stops the command before it does anything."""
+    _error(message)
+    raise SystemExit(EXIT_USAGE)
 
 
 def _error(message: str) -> None:
@@ -100,6 +107,11 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
     settings = _settings(args)
     if args.output is not None:
         settings.set("OUTPUT_DIR", args.output, priority="cmdline")
+    output = Path(settings.get("OUTPUT_DIR", "output"))
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _usage_error(f"cannot use {output} as the output folder: {error.strerror or error}")
     if not any(item.startswith("LOG_LEVEL=") for item in args.set):
         settings.set("LOG_LEVEL", "INFO" if args.verbose else "ERROR", priority="cmdline")
     return settings
@@ -132,7 +144,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     from scrapy.crawler import CrawlerProcess
 
     from crawler.signals import (
-        article_failed, article_written, crawl_progress, image_failed, killed_run_recovered, link_refused,
+        article_failed, article_written, crawl_progress, crawl_warning, image_failed, killed_run_recovered,
     )
     from crawler.spiders.base import crawl_summary
 
@@ -145,7 +157,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     def on_image_failed(url: str, image_url: str, detail: str) -> None:
         print(f"newsmd: warning: {url}: {detail} [image_failed]", file=sys.stderr, flush=True)
 
-    def on_link_refused(url: str, reason: str, detail: str) -> None:
+    def on_warning(url: str, reason: str, detail: str) -> None:
         print(f"newsmd: warning: {url}: {detail} [{reason}]", file=sys.stderr, flush=True)
 
     def on_progress(line: str) -> None:
@@ -160,7 +172,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     crawler.signals.connect(on_progress, signal=crawl_progress)
     crawler.signals.connect(on_killed_run, signal=killed_run_recovered)
     crawler.signals.connect(on_image_failed, signal=image_failed)
-    crawler.signals.connect(on_link_refused, signal=link_refused)
+    crawler.signals.connect(on_warning, signal=crawl_warning)
     crawler.signals.connect(on_written, signal=article_written)
     crawler.signals.connect(on_failed, signal=article_failed)
     process.crawl(crawler, **spider_args)
@@ -178,8 +190,10 @@ def _get_command(args: argparse.Namespace) -> int:
 
 def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None:
     """The spider and its arguments the crawl options ask for, or ``None`` (after a message) if unclear."""
+    from crawler.sources.qq_feed import CHANNELS, is_known_channel
     from crawler.spiders.links import FeedSpider, SitemapSpider, parse_since
     from crawler.spiders.qq import QQSpider
+    from crawler.urls import absolute_http_url
 
     chosen = [name for name, value in (("a source", args.source), ("--feed", args.feed), ("--sitemap", args.sitemap))
               if value]
@@ -187,13 +201,28 @@ def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None
         _error("give one of: a source (qq), --feed URL, --sitemap URL" + (f"; got {', '.join(chosen)}" if chosen else ""))
         return None
     if args.source:
+        unknown = [channel for channel in args.channels.split(",") if not is_known_channel(channel.strip())]
+        if unknown or not args.channels.strip():
+            _error(f"unknown channel {', '.join(map(repr, unknown)) or repr(args.channels)}: choose from "
+                   f"{', '.join(CHANNELS)}, or give a full channel id such as news_news_{CHANNELS[1]}")
+            return None
+        if args.since:
+            _error("--since works with --sitemap only")
+            return None
         return QQSpider, {"channels": args.channels, "pages": args.pages, "hot": "1" if args.hot else "0"}
+    document = args.feed or args.sitemap
+    if absolute_http_url(document) is None or not document.lower().startswith(("http://", "https://")):
+        _error(f"{'--feed' if args.feed else '--sitemap'} needs an http(s) URL, not {document!r}")
+        return None
     try:
         parse_since(args.since or "")
     except ValueError as error:
         _error(str(error))
         return None
     if args.feed:
+        if args.since:
+            _error("--since works with --sitemap only (a feed lists its own recent entries)")
+            return None
         return FeedSpider, {"url": args.feed}
     return SitemapSpider, {"url": args.sitemap, "since": args.since or ""}
 
@@ -253,6 +282,16 @@ def _state_rebuild_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {value!r}")
+    return number
+
+
 def version_line() -> str:
     """``newsmd 0.1.0 (Scrapy 2.x, Python 3.x)``, read from the installed metadata (no heavy import)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -294,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                        help="with --feed/--sitemap: also follow links to HOST and its subdomains (repeatable; * for any site)")
     crawl.add_argument("--channels", default="news", help="comma-separated channels (default: news)")
-    crawl.add_argument("--pages", type=int, default=1, help="feed pages per channel (default: 1)")
+    crawl.add_argument("--pages", type=_positive_int, default=1, help="feed pages per channel (default: 1)")
     crawl.add_argument("--hot", action="store_true", help="also follow the hot list")
     crawl.add_argument("--force", action="store_true", help="fetch and rewrite every article")
     crawl.add_argument("--resume", metavar="DIR", help="job folder: a killed crawl started again resumes")

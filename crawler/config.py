@@ -84,6 +84,34 @@ def apply_config(settings: BaseSettings) -> None:
         settings.set(name, value, priority="project")
 
 
+_SETTING_CHOICES = {"IMAGES": ("remote", "download"), "LAYOUT": ("flat", "bundle"), "UNDATED_ARTICLES": ("skip", "write")}
+_INT_SETTINGS = ("MAX_ARTICLES_PER_RUN", "RETRY_TIMES", "REDIRECT_MAX_TIMES", "MAX_LINKS_PER_DOCUMENT",
+                 "MAX_CHILD_SITEMAPS", "DOWNLOAD_MAXSIZE", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS")
+_FLOAT_SETTINGS = ("DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL", "RETRY_BACKOFF_BASE", "RETRY_BACKOFF_MAX",
+                   "AUTOTHROTTLE_START_DELAY", "DOWNLOAD_DELAY")
+_BOOL_SETTINGS = ("FORCE_REWRITE", "FOLLOW_OFFSITE_REDIRECTS", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED")
+_DICT_SETTINGS = ("MIRROR", "FRONT_MATTER_DEFAULTS", "SOURCE_LAYOUT", "SOURCE_FRONT_MATTER")
+
+
+def check_settings(settings: BaseSettings) -> None:
+    """Refuse (``ConfigError``) a setting newsmd reads whose value it would misread or ignore, so a
+    typo such as ``-s IMAGES=downlaod`` stops the command before anything is fetched."""
+    for name, choices in _SETTING_CHOICES.items():
+        if settings.get(name) not in choices:
+            raise ConfigError(f"setting {name} must be one of {', '.join(choices)}, not {settings.get(name)!r}")
+    for names, read, kind in ((_INT_SETTINGS, settings.getint, "a whole number"),
+                              (_FLOAT_SETTINGS, settings.getfloat, "a number"),
+                              (_BOOL_SETTINGS, settings.getbool, "true or false"),
+                              (_DICT_SETTINGS, settings.getdict, "a JSON object")):
+        for name in names:
+            try:
+                value = read(name)
+            except (ValueError, TypeError):
+                raise ConfigError(f"setting {name} must be {kind}, not {settings.get(name)!r}") from None
+            if kind.endswith("number") and value < 0:
+                raise ConfigError(f"setting {name} must not be negative, not {settings.get(name)!r}")
+
+
 class ConfigAddon:
     """Scrapy add-on applying ``newsmd.toml``, so ``scrapy crawl`` reads it as ``newsmd`` does."""
 

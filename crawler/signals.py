@@ -15,6 +15,6 @@ image_failed = object()
 killed_run_recovered = object()
 """Sent when a crawl finds its ``JOBDIR`` left by a killed run and drops its request queue: ``jobdir=str``."""
 
-link_refused = object()
-"""Sent when a feed or sitemap lists a link (or more links than a cap) the crawl does not follow:
-``url=str, reason=str, detail=str``."""
+crawl_warning = object()
+"""Sent for what the user should hear of but is not a failure (a feed or sitemap link not followed,
+a cap hit, a channel whose first page is empty): ``url=str, reason=str, detail=str``."""

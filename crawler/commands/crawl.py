@@ -10,7 +10,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from crawler.config import ConfigError, apply_config
+from crawler.config import ConfigError, apply_config, check_settings
 from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
 from crawler.spiders.base import crawl_summary, run_failed
 from crawler.state import ArticleState, StateFileError, state_path
@@ -26,6 +26,7 @@ class Command(ScrapyCrawlCommand):
         try:
             effective = self.settings.copy()
             apply_config(effective)  # newsmd.toml may move the output folder, and with it the state file
+            check_settings(effective)
             with run_lock(effective):
                 ArticleState(state_path(effective)).close()
                 crawler: Crawler = self._create_crawler(args[0])

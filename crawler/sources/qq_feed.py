@@ -6,6 +6,7 @@ Plain functions from the JSON answer to ``FeedEntry`` records; no Scrapy.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,18 @@ class FeedEntry:
 
 class FeedError(ValueError):
     """A feed answer that is not the JSON Tencent serves."""
+
+
+CHANNELS = ("top", "news", "tech", "finance", "fx", "world", "mil", "ent", "sports", "nba", "auto", "house",
+            "antip", "game", "digi", "edu", "history", "istock")
+"""Channel names seen in Tencent's ``window.channelInfo`` (see the reference notes); others can be
+given by their full id, ``news_news_<name>``."""
+_CHANNEL_ID = re.compile(r"^news_news_[a-z0-9_]+$")
+
+
+def is_known_channel(channel: str) -> bool:
+    """A channel name from ``CHANNELS``, or a full channel id (``news_news_<name>``)."""
+    return channel in CHANNELS or bool(_CHANNEL_ID.match(channel))
 
 
 def feed_request_body(channel: str, page: int) -> bytes:

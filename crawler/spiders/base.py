@@ -13,7 +13,7 @@ from crawler.article import Article
 from crawler.errors import ExtractionError
 from crawler.extract import extract
 from crawler.middlewares import RedirectRefused, requested_url
-from crawler.signals import article_failed
+from crawler.signals import article_failed, crawl_warning
 from crawler.state import ArticleState, state_path
 
 SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
@@ -131,6 +131,11 @@ class ArticleSpider(Spider):
             return False
         stats.inc_value("newsmd/scheduled")
         return True
+
+    def warn(self, url: str, reason: str, detail: str) -> None:
+        """Log one warning line naming the URL and reason, and tell listeners (not a failure)."""
+        self.logger.warning("%s: %s [%s]", url, detail, reason)
+        self.crawler.signals.send_catch_log(crawl_warning, url=url, reason=reason, detail=detail)
 
     def report_failure(self, url: str, reason: str, detail: str, document: bool = False) -> None:
         """Log one line naming the URL and reason, count it (an article's, or with ``document`` a

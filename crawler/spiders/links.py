@@ -20,7 +20,7 @@ from crawler.errors import ExtractionError
 from crawler.link_scope import LinkScope
 from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
 from crawler.middlewares import requested_url
-from crawler.signals import article_written, link_refused
+from crawler.signals import article_written
 from crawler.sources import parser_for
 from crawler.spiders.base import DOCUMENT, ArticleSpider, flag
 
@@ -89,8 +89,7 @@ class LinkSpider(ArticleSpider):
     def refuse(self, url: str, reason: str, detail: str) -> None:
         """A link (or links) not followed: counted as skipped and reported in one warning line."""
         self.count("skipped", reason)
-        self.logger.warning("%s: %s [%s]", url, detail, reason)
-        self.crawler.signals.send_catch_log(link_refused, url=url, reason=reason, detail=detail)
+        self.warn(url, reason, detail)
 
     def capped(self, links: list[Link], response: Response) -> list[Link]:
         """The document's first ``MAX_LINKS_PER_DOCUMENT`` links; a longer one is reported."""

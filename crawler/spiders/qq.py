@@ -72,6 +72,9 @@ class QQSpider(ArticleSpider):
             return
         if not entries:
             stats.inc_value("newsmd/feed/empty_page")
+            if page == 0:
+                self.warn(response.url, "empty_channel", f"channel {channel}: its first feed page is empty "
+                          "(is the channel name right?)")
             return
         page_ids = frozenset(entry.article_id for entry in entries)
         seen = self.seen_pages.setdefault(channel, set())

@@ -1,0 +1,74 @@
+"""Bad usage stops the command before anything is fetched: one line on stderr, exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, LocalSite
+
+PAGE = "tests/fixtures/qq/rain-20250214A05WPR00.html"
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["crawl", "--feed", "rss.xml"], "--feed needs an http(s) URL, not 'rss.xml'"),
+    (["crawl", "--sitemap", "file:///etc/passwd"], "--sitemap needs an http(s) URL"),
+    (["crawl", "qq", "--channels", "nosuch"], "unknown channel 'nosuch': choose from top, news"),
+    (["crawl", "qq", "--channels", "finance,nosuch"], "unknown channel 'nosuch'"),
+    (["crawl", "qq", "--since", "2026-01-01"], "--since works with --sitemap only"),
+    (["crawl", "--feed", "https://e.example/rss.xml", "--since", "2026-01-01"], "--since works with --sitemap only"),
+    (["crawl", "qq", "-s", "IMAGES=downlaod"], "setting IMAGES must be one of remote, download, not 'downlaod'"),
+    (["crawl", "qq", "-s", "LAYOUT=flatt"], "setting LAYOUT must be one of flat, bundle"),
+    (["get", "https://news.qq.com/rain/a/20250214A05WPR00", "-s", "MAX_ARTICLES_PER_RUN=lots"],
+     "setting MAX_ARTICLES_PER_RUN must be a whole number, not 'lots'"),
+    (["get", "https://news.qq.com/rain/a/20250214A05WPR00", "-s", "DOWNLOAD_TIMEOUT=-3"], "must not be negative"),
+    (["get", "https://news.qq.com/rain/a/20250214A05WPR00", "-s", "MIRROR=not-json"], "setting MIRROR must be a JSON object"),
+    (["parse", PAGE, "--url", "https://news.qq.com/rain/a/20250214A05WPR00", "-s", "UNDATED_ARTICLES=maybe"],
+     "setting UNDATED_ARTICLES must be one of skip, write"),
+    (["crawl", "qq", "-s", "NOEQUALS"], "-s expects NAME=VALUE"),
+])
+def test_bad_usage_is_one_line_and_exit_2(arguments: list[str], message: str, tmp_path: Path,
+                                          cli_env: dict[str, str]) -> None:
+    result = subprocess.run(["newsmd", *arguments, *(["-o", str(tmp_path / "out")] if arguments[0] != "parse" else [])],
+                            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("newsmd: error: "), result.stderr
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("pages", ["-1", "0", "many"])
+def test_pages_must_be_positive(pages: str, cli_env: dict[str, str]) -> None:
+    result = subprocess.run(["newsmd", "crawl", "qq", "--pages", pages], capture_output=True, text=True,
+                            env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 2 and "argument --pages: must be a whole number of 1 or more" in result.stderr
+
+
+def test_an_output_folder_under_a_file_is_one_line(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    (tmp_path / "a-file").write_text("x")
+    for command in (["get", "https://news.qq.com/rain/a/20250214A05WPR00"], ["crawl", "qq"]):
+        result = subprocess.run(["newsmd", *command, "-o", str(tmp_path / "a-file" / "posts")], capture_output=True,
+                                text=True, env=cli_env, cwd=ROOT, timeout=60)
+        assert result.returncode == 2
+        assert result.stderr == f"newsmd: error: cannot use {tmp_path / 'a-file' / 'posts'} as the output folder: Not a directory\n"
+
+
+def test_a_bad_setting_stops_scrapy_crawl_too(cli_env: dict[str, str]) -> None:
+    result = subprocess.run(["scrapy", "crawl", "qq", "-s", "IMAGES=downlaod"], capture_output=True, text=True,
+                            env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 2
+    assert "newsmd: error: setting IMAGES must be one of remote, download, not 'downlaod' [config]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_channel_whose_first_page_is_empty_says_so(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    local_site.serve("/web_feed/getPCList", b'{"code": 0, "data": []}', content_type="application/json")
+    mirror = json.dumps({"i.news.qq.com": local_site.base})
+    result = subprocess.run(["newsmd", "crawl", "qq", "--channels", "news_news_typo", "-o", str(tmp_path), "-s",
+                             f"MIRROR={mirror}"], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert ("channel news_news_typo: its first feed page is empty (is the channel name right?) [empty_channel]"
+            in result.stderr)
