@@ -51,6 +51,15 @@ def parse_rfc2822(value: str) -> datetime | None:
     return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
+EARLIEST_PUBLICATION_YEAR = 1995
+"""No news page on the web is older: an earlier date is a placeholder (``0001-01-01``) or a misreading."""
+
+
+def plausible_publication(published: datetime, served_at: datetime) -> bool:
+    """A publication time a page can really have: not before 1995, not more than a day after it was served."""
+    return published.year >= EARLIEST_PUBLICATION_YEAR and published <= served_at + timedelta(days=1)
+
+
 def response_time(headers: Mapping[Any, Any] | None) -> datetime:
     """When the page was served: its HTTP ``Date`` header, else now (UTC)."""
     return parse_rfc2822(header_value(headers, "Date")) or datetime.now(UTC)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler.article import Article
-from crawler.dates import parse_page_time, response_time
+from crawler.dates import parse_page_time, plausible_publication, response_time
 from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
 from crawler.markdown import html_to_markdown, without_leading_title
@@ -61,7 +61,10 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
     html = body if isinstance(body, str) else decode_html(body, headers)
     _refuse_cut_off(url, html)
     page = parser.parse(url, html)
-    published = page.published or parse_page_time(page.published_text, page.zone, response_time(headers))
+    served_at = response_time(headers)
+    published = page.published or parse_page_time(page.published_text, page.zone, served_at)
+    if published is not None and not plausible_publication(published, served_at):
+        published = None  # a placeholder, a misreading or a date in the future: the page is undated
     if published is None and undated == "skip":
         raise ExtractionError(url, "no_date", "the page has no publication time")
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from crawler import extract, render
+from crawler import ExtractionError, extract, render
 from crawler.sources import parser_for
 from crawler.sources.generic import article_id_for, source_name
 from crawler.urls import host_of
@@ -84,3 +84,50 @@ def test_a_generic_page_cannot_replace_a_site_parsers_file(tmp_path: Path) -> No
     paths = {write_article(article, options).path for article in (tencent, impostor)}
     assert len(paths) == 2
     assert (tmp_path / "qq" / "20250214A05WPR00.md").read_text(encoding="utf-8") == render(tencent)
+
+
+def _english_page(head: str, footer: str = "") -> str:
+    """A small article page of an unknown site (structure of a typical WordPress post)."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the story about mattresses, long enough to be read as text by "
+                         "the extractor and kept in the body of the article.</p>" for i in range(8))
+    return (f"<!DOCTYPE html><html lang='en'><head>{head}</head><body><header><a href='/'>Home</a></header>"
+            f"<article><h1>Best beds in Austin</h1>{paragraphs}</article><footer>{footer}</footer></body></html>")
+
+
+@pytest.mark.parametrize("head", [
+    '<meta property="og:title" content="Best beds in Austin | Texas Mattress Makers">'
+    '<meta property="og:site_name" content="Texas Mattress Makers">',
+    '<meta property="og:title" content="Texas Mattress Makers - Best beds in Austin">'
+    '<meta property="og:site_name" content="Texas Mattress Makers">',
+    '<meta property="og:title" content="Best beds in Austin | Texas Mattress Makers">',  # the page's <h1> decides
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Best beds in Austin – texasmattressmakers"}</script>',
+    '<title>Best beds in Austin | Texas Mattress Makers</title>',
+])
+def test_titles_lose_the_site_name_whichever_source_they_come_from(head: str) -> None:
+    html = _english_page(head + '<meta property="article:published_time" content="2024-05-02T10:00:00Z">')
+    article = extract("https://www.texasmattressmakers.com/blog/best-beds-austin-2024", html)
+    assert article.title == "Best beds in Austin"
+
+
+@pytest.mark.parametrize(("head", "footer", "served"), [
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00"}</script>', "",
+     "Thu, 02 May 2024 12:00:00 GMT"),
+    ("", "<p>© 2023 Texas Mattress Makers. All rights reserved.</p>", "Thu, 02 May 2024 12:00:00 GMT"),
+    ('<meta property="article:published_time" content="1970-01-01T00:00:00Z">', "", "Thu, 02 May 2024 12:00:00 GMT"),
+    ('<meta property="article:published_time" content="2024-05-09T10:00:00Z">', "", "Thu, 02 May 2024 12:00:00 GMT"),
+])
+def test_no_date_is_invented(head: str, footer: str, served: str) -> None:
+    """A placeholder, a copyright year, a date before 1995 or a week after the answer: undated."""
+    html = _english_page('<meta property="og:title" content="Best beds in Austin">' + head, footer)
+    url = "https://www.texasmattressmakers.com/blog/best-beds-austin"
+    assert extract(url, html, {"Date": served}, undated="write").published is None
+    with pytest.raises(ExtractionError) as raised:
+        extract(url, html, {"Date": served})
+    assert raised.value.reason == "no_date"
+
+
+def test_a_real_date_a_few_hours_ahead_of_the_answer_is_kept() -> None:
+    html = _english_page('<meta property="og:title" content="Best beds in Austin">'
+                         '<meta property="article:published_time" content="2024-05-02T20:00:00+08:00">')
+    article = extract("https://www.texasmattressmakers.com/blog/x", html, {"Date": "Thu, 02 May 2024 10:00:00 GMT"})
+    assert article.published is not None and article.published.hour == 20

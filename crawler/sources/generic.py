@@ -36,6 +36,8 @@ _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
+_SEPARATOR = r"[|_\-–—·:：»«/]"
+_SEPARATOR_EDGE = re.compile(rf"^\s*{_SEPARATOR}|{_SEPARATOR}\s*$")
 
 
 def source_name(url: str, site_sources: Collection[str] = ()) -> str:
@@ -64,6 +66,25 @@ def article_id_for(canonical: str) -> str:
     if _READABLE_ID.match(stem):
         return f"{stem}-{digest[:8]}"
     return digest[:16]
+
+
+def without_site_name(title: str, site_names: list[str], heading: str = "") -> str:
+    """``title`` without the site's name and its separator, whichever end it is on.
+
+    The page's own ``<h1>`` decides first: a title that is the heading plus separators and other
+    words is the heading. Else a name of the site (``og:site_name``, the domain) set off by a
+    separator at either end is dropped.
+    """
+    if heading and heading != title and heading in title:
+        rest = title.replace(heading, "", 1)
+        if _SEPARATOR_EDGE.search(rest):
+            return heading
+    for name in sorted(site_names, key=len, reverse=True):
+        escaped = re.escape(name)
+        stripped = re.sub(rf"^\s*{escaped}\s*{_SEPARATOR}\s*|\s*{_SEPARATOR}\s*{escaped}\s*$", "", title, flags=re.IGNORECASE)
+        if stripped and stripped != title:
+            return stripped.strip()
+    return title
 
 
 def _json_ld_articles(doc: HtmlElement) -> Iterator[dict[str, Any]]:
@@ -192,7 +213,7 @@ class GenericParser:
                                   f"of {MAX_ELEMENTS} (no news article comes near it)")
         meta = _PageMeta(doc)
         ld = next(_json_ld_articles(doc), {})
-        title = self._title(doc, meta, ld)
+        title = self._title(url, doc, meta, ld)
         lang = _normalise_lang(_first_text(ld.get("inLanguage")) or doc.get("lang", "")
                                or meta.first("og:locale", "language", "content-language"))
         lang = lang or ("zh-CN" if _CJK.search(title) else "")
@@ -228,15 +249,19 @@ class GenericParser:
         return body
 
     @staticmethod
-    def _title(doc: HtmlElement, meta: _PageMeta, ld: dict[str, Any]) -> str:
-        title = _first_text(ld.get("headline")) or meta.first("og:title", "twitter:title")
-        if not title:
-            headings = doc.xpath("//h1")
-            title = clean_text(headings[0].text_content()) if headings else ""
-        if not title:
-            titles = doc.xpath("//title")
-            title = _TITLE_SUFFIX.sub("", clean_text(titles[0].text_content())) if titles else ""
-        return title
+    def _title(url: str, doc: HtmlElement, meta: _PageMeta, ld: dict[str, Any]) -> str:
+        headings = doc.xpath("//h1")
+        heading = clean_text(headings[0].text_content()) if headings else ""
+        site_names = [name for name in (meta.first("og:site_name", "application-name"), SUFFIXES(host_of(url)).domain,
+                                        registrable_domain(url)) if name]
+        for candidate in (_first_text(ld.get("headline")), meta.first("og:title", "twitter:title")):
+            if candidate:
+                return without_site_name(clean_text(candidate), site_names, heading)
+        if heading:
+            return heading
+        titles = doc.xpath("//title")
+        title = without_site_name(clean_text(titles[0].text_content()), site_names, heading) if titles else ""
+        return _TITLE_SUFFIX.sub("", title)
 
     @staticmethod
     def _published(meta: _PageMeta, ld: dict[str, Any], html: str, zone: ZoneInfo) -> datetime | None:
@@ -247,10 +272,12 @@ class GenericParser:
             published = parse_page_time(candidate, zone)
             if published:
                 return published
-        try:
-            found = find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=True)
+        try:  # markup and URL only: htmldate's free-text search takes a copyright line's year for a date
+            found = find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=False)
         except (ValueError, TypeError):
             found = None
+        if found and found.endswith("-01-01T00:00:00"):
+            return None  # what htmldate gives for a bare year: not a publication time
         return parse_page_time(found or "", zone)
 
     @staticmethod
