@@ -25,6 +25,8 @@ class Article:
         lang: BCP 47 language tag of the article (``zh-CN``).
         author: the media outlet or author name, when the page gives one.
         url: the URL the page was fetched from.
+        fallbacks: the fields the site parser could not read and the generic parser did
+            (``page`` for all of them, ``published``), for the crawl's counts.
     """
 
     source: str
@@ -39,3 +41,4 @@ class Article:
     lang: str = "zh-CN"
     author: str = ""
     url: str = ""
+    fallbacks: list[str] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -11,7 +12,7 @@ from crawler.dates import parse_page_time, plausible_publication, response_time
 from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
 from crawler.markdown import html_to_markdown, without_leading_title
-from crawler.sources import parser_for
+from crawler.sources import GENERIC, ParsedPage, SourceParser, parser_for
 from crawler.summary import summarize
 
 
@@ -41,6 +42,28 @@ def _refuse_cut_off(url: str, html: str) -> None:
         raise ExtractionError(url, "truncated", "the page ends before its </html>: the answer was cut off")
 
 
+FALLBACK_REASONS = frozenset({"unsupported_page", "no_title"})
+"""A site parser's refusals that mean "not the template I know", not "not an article": the generic
+parser reads such a page instead (video, list and thin pages stay refused)."""
+
+
+def _parse(parser: SourceParser, url: str, html: str) -> tuple[ParsedPage, list[str]]:
+    """The site parser's page, or the generic parser's under the site's identity (its file stays
+    the same) when the site parser does not know the template; with the fields that fell back."""
+    try:
+        return parser.parse(url, html), []
+    except ExtractionError as error:
+        identity = parser.identity(url) if parser is not GENERIC and error.reason in FALLBACK_REASONS else None
+        if identity is None:
+            raise
+        try:
+            page = GENERIC.parse(url, html)
+        except ExtractionError:
+            raise error from None
+    return dataclasses.replace(page, source=identity.source, article_id=identity.article_id,
+                               canonical_url=identity.canonical_url), ["page"]
+
+
 def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = None, *,
             undated: str = "skip", max_bytes: int = MAX_PAGE_BYTES) -> Article:
     """Turn the page ``body`` served at ``url`` into an ``Article``.
@@ -60,9 +83,12 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
         _refuse_non_html(url, body, max_bytes)
     html = body if isinstance(body, str) else decode_html(body, headers)
     _refuse_cut_off(url, html)
-    page = parser.parse(url, html)
+    page, fallbacks = _parse(parser, url, html)
     served_at = response_time(headers)
     published = page.published or parse_page_time(page.published_text, page.zone, served_at)
+    if published is None and parser is not GENERIC and "page" not in fallbacks:
+        published = GENERIC.published(html, page.zone)
+        fallbacks += ["published"] if published else []
     if published is not None and not plausible_publication(published, served_at):
         published = None  # a placeholder, a misreading or a date in the future: the page is undated
     if published is None and undated == "skip":
@@ -88,4 +114,5 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
         lang=page.lang,
         author=page.author,
         url=url,
+        fallbacks=fallbacks,
     )

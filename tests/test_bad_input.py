@@ -41,7 +41,6 @@ CASES = [
     ("access-denied", REFERENCE.url, b"<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>", "thin_page"),
     ("truncated", REFERENCE.url, REFERENCE.html.read_bytes()[:3000], "truncated"),
     ("list-page", "https://news.qq.com/ch/fx", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "not_article"),
-    ("not-tencent-html", REFERENCE.url, (NOT_ARTICLES / "163-article.html").read_bytes(), "unsupported_page"),
     ("unknown-site-not-an-article", "https://www.example.com/news/1.html", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "empty_body"),
     ("ftp-url", "ftp://example.com/news/1.html", REFERENCE.html.read_bytes(), "bad_url"),
     ("not-a-url", "news.qq.com/rain/a/20250214A05WPR00", REFERENCE.html.read_bytes(), "bad_url"),
@@ -83,3 +82,24 @@ def test_newsmd_parse_reports_a_missing_file(tmp_path: Path, cli_env: dict[str, 
     )
     assert result.returncode == 2
     assert result.stderr.startswith("newsmd: error: cannot read") and "Traceback" not in result.stderr
+
+
+def test_a_page_in_a_template_the_site_parser_does_not_know_is_read_by_the_generic_parser() -> None:
+    """Not refused: the generic parser reads it, and the file keeps the site's identity."""
+    article = extract(REFERENCE.url, (NOT_ARTICLES / "163-article.html").read_bytes())
+    assert (article.source, article.article_id) == ("qq", "20250214A05WPR00")
+    assert article.canonical_url == "https://new.qq.com/rain/a/20250214A05WPR00"
+    assert article.fallbacks == ["page"] and article.title and article.body_markdown
+
+
+def test_a_site_page_without_its_own_time_takes_the_markup_date() -> None:
+    sina = page("doc-iicezzrq4076655")
+    html = sina.html.read_text(encoding="utf-8")
+    reference = extract(sina.url, html)
+    without_site_time = re.sub(r'<span class="date">[^<]*</span>', "", html)
+    without_site_time = re.sub(r'<meta (?:name="weibo: article:create_at"|property="article:published_time")[^>]*>', "",
+                               without_site_time)
+    marked_up = without_site_time.replace("<head>", '<head><script type="application/ld+json">{"@type": "NewsArticle", '
+                                          '"datePublished": "2019-09-07T04:04:43+08:00"}</script>', 1)
+    article = extract(sina.url, marked_up)
+    assert article.published == reference.published and article.fallbacks == ["published"]

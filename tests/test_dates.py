@@ -71,9 +71,18 @@ TOUTIAO_TIME = "<span>2024-08-18 15:54</span>"
 
 
 def _toutiao_with_time(text: str) -> str:
+    """The Toutiao page with ``text`` as its byline time; its JSON-LD date (the generic parser's
+    fallback) goes, so the byline is the page's only time."""
     html = TOUTIAO.html.read_text(encoding="utf-8")
-    assert html.count(TOUTIAO_TIME) == 1
+    assert html.count(TOUTIAO_TIME) == 1 and html.count('"datePublished":"2024-08-18T15:54:57+08:00",') == 1
+    html = html.replace('"datePublished":"2024-08-18T15:54:57+08:00",', "")
     return html.replace(TOUTIAO_TIME, f"<span>{text}</span>" if text else "")
+
+
+def test_a_site_page_without_a_byline_time_takes_its_json_ld_date() -> None:
+    html = TOUTIAO.html.read_text(encoding="utf-8").replace(TOUTIAO_TIME, "")
+    article = extract(TOUTIAO.url, html)
+    assert article.published == datetime(2024, 8, 18, 15, 54, 57, tzinfo=BEIJING) and article.fallbacks == ["published"]
 
 
 def test_a_real_page_with_a_relative_time_is_dated_from_its_response() -> None:

@@ -56,19 +56,19 @@ def test_newsmd_get_reports_each_failure_and_exits_non_zero(
     local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
     _serve_articles(local_site)
-    local_site.serve("/rain/a/20240101A0AAAA00", (FIXTURES / "not-articles" / "163-article.html").read_bytes())
+    local_site.serve("/rain/a/20240101A0AAAA00", b"<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>")
     out = tmp_path / "out"
     missing = "https://news.qq.com/rain/a/20240101A0MISS00"
-    foreign = "https://news.qq.com/rain/a/20240101A0AAAA00"
+    denied = "https://news.qq.com/rain/a/20240101A0AAAA00"
     unknown = "ftp://example.com/a.html"
     result = _run(
-        ["newsmd", "get", REFERENCE.url, missing, foreign, unknown, "-o", str(out), "-s", _mirror(local_site)], cli_env
+        ["newsmd", "get", REFERENCE.url, missing, denied, unknown, "-o", str(out), "-s", _mirror(local_site)], cli_env
     )
     assert result.returncode == 1
     errors = sorted(line for line in result.stderr.splitlines() if line.startswith("newsmd: error:"))
     assert errors == sorted([
         f"newsmd: error: {missing}: HTTP 404 [http_error]",
-        f"newsmd: error: {foreign}: not a Tencent News article page (no article body found) [unsupported_page]",
+        f"newsmd: error: {denied}: no article body: the answer is empty, thin or 'access denied' [thin_page]",
         f"newsmd: error: {unknown}: not an absolute http(s) URL [bad_url]",
     ])
     assert "Traceback" not in result.stderr

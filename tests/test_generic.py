@@ -115,9 +115,11 @@ def test_titles_lose_the_site_name_whichever_source_they_come_from(head: str) ->
     ("", "<p>© 2023 Texas Mattress Makers. All rights reserved.</p>", "Thu, 02 May 2024 12:00:00 GMT"),
     ('<meta property="article:published_time" content="1970-01-01T00:00:00Z">', "", "Thu, 02 May 2024 12:00:00 GMT"),
     ('<meta property="article:published_time" content="2024-05-09T10:00:00Z">', "", "Thu, 02 May 2024 12:00:00 GMT"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "dateModified": "2024-04-30T10:00:00Z"}</script>', "",
+     "Thu, 02 May 2024 12:00:00 GMT"),  # when it was last changed is not when it was published
 ])
 def test_no_date_is_invented(head: str, footer: str, served: str) -> None:
-    """A placeholder, a copyright year, a date before 1995 or a week after the answer: undated."""
+    """A placeholder, a copyright year, a date before 1995, a week after the answer, an update time: undated."""
     html = _english_page('<meta property="og:title" content="Best beds in Austin">' + head, footer)
     url = "https://www.texasmattressmakers.com/blog/best-beds-austin"
     assert extract(url, html, {"Date": served}, undated="write").published is None

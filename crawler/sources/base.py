@@ -47,6 +47,15 @@ class ParsedPage:
     zone: ZoneInfo = BEIJING
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Where an article's file goes: its source, its ID, its one canonical URL."""
+
+    source: str
+    article_id: str
+    canonical_url: str
+
+
 class SourceParser(Protocol):
     """A per-source parser: a plain object from (url, html) to a ``ParsedPage``, no Scrapy."""
 
@@ -58,6 +67,11 @@ class SourceParser(Protocol):
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse ``html`` served at ``url``; raise ``ExtractionError`` when it is not an article."""
+        ...
+
+    def identity(self, url: str) -> Identity | None:
+        """The source, article ID and canonical URL this site gives ``url`` (``None``: not an
+        article URL): what a page the generic parser reads instead keeps, so its file is the same."""
         ...
 
 

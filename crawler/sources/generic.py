@@ -25,7 +25,7 @@ from trafilatura.utils import HTML_PARSER, load_html
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
 from crawler.html import body_of, new_element, parse_document, refuse_cut_off_document, remove
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, cover_image, image_source
+from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, cover_image, image_source
 from crawler.urls import SUFFIXES, absolute_http_url, host_of, registrable_domain
 
 MAX_ELEMENTS = 50_000
@@ -201,6 +201,18 @@ class GenericParser:
     def matches(self, url: str) -> bool:
         return absolute_http_url(url) is not None
 
+    def identity(self, url: str) -> Identity | None:
+        canonical = absolute_http_url(url)
+        return Identity(source_name(canonical, self.site_sources), article_id_for(canonical), canonical) if canonical else None
+
+    def published(self, html: str, zone: ZoneInfo) -> datetime | None:
+        """The publication time the page declares in JSON-LD or meta, for a site parser that found
+        none of its own (no markup search: the site parser has already read that template)."""
+        doc = load_html(html)
+        if doc is None:
+            return None
+        return self._published(_PageMeta(doc), next(_json_ld_articles(doc), {}), html, zone, search_markup=False)
+
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of any site; ``ExtractionError`` when it has no article."""
         doc = load_html(html)  # trafilatura's loader: the same tree it would build, None for non-HTML
@@ -264,7 +276,8 @@ class GenericParser:
         return _TITLE_SUFFIX.sub("", title)
 
     @staticmethod
-    def _published(meta: _PageMeta, ld: dict[str, Any], html: str, zone: ZoneInfo) -> datetime | None:
+    def _published(meta: _PageMeta, ld: dict[str, Any], html: str, zone: ZoneInfo,
+                   search_markup: bool = True) -> datetime | None:
         for candidate in (_first_text(ld.get("datePublished")),
                           meta.first("article:published_time", "og:release_date", "publishdate", "pubdate",
                                      "publish_time", "ptime", "weibo: article:create_at"),
@@ -272,13 +285,20 @@ class GenericParser:
             published = parse_page_time(candidate, zone)
             if published:
                 return published
+        if not search_markup:
+            return None
         try:  # markup and URL only: htmldate's free-text search takes a copyright line's year for a date
             found = find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=False)
         except (ValueError, TypeError):
             found = None
         if found and found.endswith("-01-01T00:00:00"):
             return None  # what htmldate gives for a bare year: not a publication time
-        return parse_page_time(found or "", zone)
+        published = parse_page_time(found or "", zone)
+        modified = [parse_page_time(value, zone) for value in (
+            _first_text(ld.get("dateModified")), meta.first("article:modified_time", "og:updated_time"))]
+        if published and any(time and abs(time - published).total_seconds() < 60 for time in modified):
+            return None  # htmldate fell back to the page's update time: not when it was published
+        return published
 
     @staticmethod
     def _canonical(url: str, doc: HtmlElement, meta: _PageMeta, ld: dict[str, Any]) -> str:

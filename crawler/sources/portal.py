@@ -19,6 +19,7 @@ from crawler.html import parse_document, remove, select, select_one, text_of
 from crawler.sources.base import (
     BEIJING,
     LAZY_IMAGE_ATTRIBUTES,
+    Identity,
     ParsedPage,
     clean_text,
     cover_image,
@@ -69,6 +70,10 @@ class PortalParser:
     def article_id(self, url: str) -> str | None:
         match = self.article_url.search(url)
         return match.group(1) if match else None
+
+    def identity(self, url: str) -> Identity | None:
+        article_id = self.article_id(url)
+        return Identity(self.name, article_id, url.split("#", 1)[0]) if article_id else None
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of this site; ``ExtractionError`` when it is not one."""

@@ -26,7 +26,7 @@ from crawler.dates import parse_page_time
 from crawler.errors import ExtractionError
 from crawler.html import body_of, new_element, parse_document, previous_element, remove, select, select_one, text_of
 from crawler.markdown import DEFAULT_ALT
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, meta_content
+from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, meta_content
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "qq"
@@ -128,6 +128,10 @@ class TencentNewsParser:
         if host in _ARTICLE_HOSTS:
             return True
         return host.endswith(".qq.com") and article_id_from_url(url) is not None
+
+    def identity(self, url: str) -> Identity | None:
+        article_id = article_id_from_url(url)
+        return Identity(SOURCE, article_id, canonical_url(url, article_id)) if article_id else None
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse one saved or fetched Tencent page into a ``ParsedPage``."""

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.errors import ExtractionError
 from crawler.html import parse_document, select_one, text_of
-from crawler.sources.base import BEIJING, ParsedPage, clean_text, image_source, meta_content
+from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, image_source, meta_content
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "weixin"
@@ -35,6 +35,10 @@ class WeChatParser:
 
     def matches(self, url: str) -> bool:
         return host_of(url) == "mp.weixin.qq.com"
+
+    def identity(self, url: str) -> Identity | None:
+        article_id = article_id_from_url(url)
+        return Identity(SOURCE, article_id, url.split("#", 1)[0]) if article_id else None
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse a WeChat article page; ``ExtractionError`` when the page has no article."""

@@ -74,6 +74,10 @@ class ArticleSpider(Spider):
         article = extract(response.url, response.body, response.headers,
                           undated=self.settings.get("UNDATED_ARTICLES", "skip"),
                           max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE", 0))
+        for fallback in article.fallbacks:
+            self.crawler.stats.inc_value(f"newsmd/fallback/{fallback}")
+            self.logger.info("%s: %s read by the generic parser [fallback]", response.url,
+                             "the page" if fallback == "page" else f"the {fallback} field")
         if "partial" in response.flags:  # ended by the connection closing: a cut-off answer would look the same
             self.crawler.stats.inc_value("newsmd/suspect_answer")
             self.suspect_answers.add((article.source, article.article_id))
