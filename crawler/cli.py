@@ -237,6 +237,8 @@ def _crawl_command(args: argparse.Namespace) -> int:
     settings = _crawl_settings(args)
     if args.force:
         settings.set("FORCE_REWRITE", True, priority="cmdline")
+    if args.retry_failed:
+        settings.set("RETRY_FAILED", True, priority="cmdline")
     if args.resume:
         settings.set("JOBDIR", args.resume, priority="cmdline")
     if args.mirror is None:
@@ -336,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--pages", type=_positive_int, default=1, help="feed pages per channel (default: 1)")
     crawl.add_argument("--hot", action="store_true", help="also follow the hot list")
     crawl.add_argument("--force", action="store_true", help="fetch and rewrite every article")
+    crawl.add_argument("--retry-failed", action="store_true",
+                       help="try again the articles earlier runs gave up on (known failures)")
     crawl.add_argument("--resume", metavar="DIR", help="job folder: a killed crawl started again resumes")
     crawl.add_argument("--mirror", metavar="DIR", help="crawl a local snapshot folder instead of the site")
     crawl.add_argument("-o", "--output", help="output root, e.g. SITE/content/posts (default: OUTPUT_DIR, output/)")

@@ -38,6 +38,12 @@ UNDATED_ARTICLES = "skip"
 STATE_FILE = ""
 FORCE_REWRITE = False
 MAX_ARTICLES_PER_RUN = 500
+# Failed articles are remembered in the state file: one that failed for good (a video, a 404, a
+# page that is not an article) is skipped by later runs as a known failure, one that failed for a
+# passing reason (timeout, 5xx) is tried again in up to FAILED_RETRY_RUNS runs. RETRY_FAILED
+# (newsmd crawl --retry-failed) tries them all again.
+FAILED_RETRY_RUNS = 3
+RETRY_FAILED = False
 
 # A progress line (log, and stderr of `newsmd crawl`) every this many seconds; 0 turns it off.
 PROGRESS_INTERVAL = 5.0

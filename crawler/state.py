@@ -41,6 +41,17 @@ class ArticleRecord:
 
 
 @dataclass(frozen=True)
+class FailureRecord:
+    """An article that failed: the last reason, whether it was permanent, how many runs tried it,
+    and the feed's version of it then."""
+
+    reason: str
+    permanent: bool
+    attempts: int
+    version: str = ""
+
+
+@dataclass(frozen=True)
 class LinkRecord:
     """What the state knows of one feed or sitemap link: its stamp and the file it became."""
 
@@ -119,6 +130,11 @@ class ArticleState:
             " url TEXT PRIMARY KEY, version TEXT NOT NULL, updated_at TEXT NOT NULL,"
             " path TEXT NOT NULL DEFAULT '', content_hash TEXT NOT NULL DEFAULT '')"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS failures ("
+            " url TEXT PRIMARY KEY, reason TEXT NOT NULL, permanent INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+            " version TEXT NOT NULL, updated_at TEXT NOT NULL)"
+        )
         link_columns = {row[1] for row in self._db.execute("PRAGMA table_info(links)")}
         for column in ("path", "content_hash"):  # state files of earlier versions
             if column not in link_columns:
@@ -174,6 +190,26 @@ class ArticleState:
                 " path=excluded.path, content_hash=excluded.content_hash",
                 (url, version, str(Path(path).resolve()), file_hash),
             )
+
+    def failure(self, url: str) -> FailureRecord | None:
+        """How the article at ``url`` failed before, if it did and has not been written since."""
+        row = self._db.execute("SELECT reason, permanent, attempts, version FROM failures WHERE url=?", (url,)).fetchone()
+        return FailureRecord(row[0], bool(row[1]), row[2], row[3]) if row else None
+
+    def record_failure(self, url: str, reason: str, permanent: bool, version: str = "") -> None:
+        """Remember one more failed attempt at the article at ``url``, listed by its feed as ``version``."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO failures VALUES (?, ?, ?, 1, ?, datetime('now')) ON CONFLICT (url) DO UPDATE SET"
+                " reason=excluded.reason, permanent=excluded.permanent, attempts=attempts + 1,"
+                " version=excluded.version, updated_at=excluded.updated_at",
+                (url, reason, int(permanent), version),
+            )
+
+    def clear_failure(self, url: str) -> None:
+        """Forget the failures of the article at ``url`` (it has been written)."""
+        with self._db:
+            self._db.execute("DELETE FROM failures WHERE url=?", (url,))
 
     def close(self) -> None:
         self._db.close()

@@ -396,8 +396,9 @@ def test_scrapy_crawl_exits_non_zero_when_an_article_failed(snapshot: Path, tmp_
         command = ["scrapy", "crawl", "qq", "-a", "channels=finance,tech", "-a", "pages=3", "-s", f"OUTPUT_DIR={out}",
                    "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()), "-s", "LOG_LEVEL=WARNING"]
         failed = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
-        missing.write_bytes(saved)
-        healed = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+        missing.write_bytes(saved)  # a 404 is a known failure: only asked for again on request
+        healed = subprocess.run([*command, "-s", "RETRY_FAILED=true"], capture_output=True, text=True, env=cli_env,
+                                cwd=ROOT, timeout=180)
     assert failed.returncode == 1, failed.stderr
     assert "summary: 5 discovered / 4 written / 0 updated / 0 unchanged / 2 skipped / 1 failed" in failed.stderr
     assert healed.returncode == 0, healed.stderr
@@ -480,3 +481,53 @@ def test_a_second_run_on_the_same_folders_stops_at_once_or_waits(
         assert waited.returncode == 0, waited.stderr
         assert time.monotonic() - started >= 1.5
         assert _summary(waited) == "5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed"
+
+
+def test_a_permanent_failure_fails_one_run_then_is_a_known_failure(snapshot: Path, tmp_path: Path,
+                                                                      cli_env: dict[str, str]) -> None:
+    """A cron job is not failed forever by one bad feed item; a new failure still fails its run."""
+    (snapshot / "rain" / "a" / "20201130A0G1JJ00.html").unlink()  # deleted at the source: 404 (and view.inews 404)
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        first = _crawl(mirror, out, cli_env)
+        assert first.returncode == 1
+        assert _summary(first) == "5 discovered / 4 written / 0 updated / 0 unchanged / 2 skipped / 1 failed"
+        mirror.hits.clear()
+        second = _crawl(mirror, out, cli_env)
+        assert second.returncode == 0, second.stderr
+        assert _summary(second) == ("5 discovered / 0 written / 0 updated / 4 unchanged / 2 skipped / 0 failed"
+                                    " / 1 known failures")
+        assert _article_fetches(mirror) == []  # not fetched again
+        assert "newsmd: error:" not in second.stderr
+
+        finance = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "1.json"
+        finance.write_text(finance.read_text(encoding="utf-8").replace('"update_time": "2020-11-30 21:48:28"',
+                                                                       '"update_time": "2020-12-01 08:00:00"'), encoding="utf-8")
+        mirror.hits.clear()
+        updated = _crawl(mirror, out, cli_env)  # the feed says the entry changed: tried again
+        assert "GET /rain/a/20201130A0G1JJ00" in mirror.hits
+        assert updated.returncode == 0 and _summary(updated).endswith(" / 1 failed")  # failed before: not new
+
+        (snapshot / "rain" / "a" / "20190907A081B000.html").write_text("<html><body>gone</body></html>")
+        feed = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "0.json"
+        feed.write_text(feed.read_text(encoding="utf-8").replace("2019-09-07 19:02:26", "2019-09-08 19:02:26"), encoding="utf-8")
+        third = _crawl(mirror, out, cli_env)
+        assert third.returncode == 1  # a new failure
+        assert _summary(third).endswith(" / 1 failed / 1 known failures")
+
+        mirror.hits.clear()
+        retried = _crawl(mirror, out, cli_env, "--retry-failed")
+        assert "GET /rain/a/20201130A0G1JJ00" in mirror.hits
+        assert retried.returncode == 0 and _summary(retried).endswith(" / 2 failed")  # failed before: not new
+
+
+def test_a_passing_fault_is_tried_again_in_later_runs_then_given_up(snapshot: Path, tmp_path: Path,
+                                                                     cli_env: dict[str, str]) -> None:
+    out = tmp_path / "content"
+    with FaultyMirror(snapshot, {"20250214A05WPR00": ["500"] * 100}) as mirror:
+        runs = [_crawl(mirror, out, cli_env, "-s", "RETRY_TIMES=0", "-s", "FAILED_RETRY_RUNS=2") for _ in range(3)]
+        fetches = [hit for hit in mirror.hits if hit == "GET /rain/a/20250214A05WPR00"]
+    assert [run.returncode for run in runs] == [1, 0, 0]
+    assert _summary(runs[1]).endswith(" / 1 failed")  # tried again: a 500 may pass
+    assert _summary(runs[2]).endswith(" / 0 failed / 1 known failures")  # given up after 2 runs
+    assert len(fetches) == 2

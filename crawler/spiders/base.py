@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scrapy import Request, Spider
@@ -17,6 +17,16 @@ from crawler.signals import article_failed, crawl_warning
 from crawler.state import ArticleState, state_path
 
 SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
+ITEM = "newsmd_item"
+"""Request meta key: the URL a feed gave for an article; its failures are remembered under it."""
+ITEM_VERSION = "newsmd_item_version"
+"""Request meta key: the feed's version of the article; a known failure listed with another is tried again."""
+PERMANENT_REASONS = frozenset({
+    "video", "not_article", "unsupported_page", "empty_body", "no_title", "not_html", "too_large",
+    "too_deep", "bad_url", "offsite_redirect", "unsupported_source",
+})
+"""Failures that the same page will give again: later runs skip the article (a known failure)."""
+_GONE = ("HTTP 404", "HTTP 410")
 DOCUMENT = "newsmd_document"
 """Request meta key marking a feed page, feed or sitemap (not an article): its failures are feed failures."""
 _DOCUMENT_RETRIED = "newsmd_document_retried"
@@ -28,13 +38,18 @@ def crawl_summary(stats: Any) -> tuple[dict[str, int], str]:
     counts = {name: int(stats.get_value(f"newsmd/{name}", 0)) for name in SUMMARY_FIELDS}
     counts["failed"] += int(stats.get_value("spider_exceptions/count", 0))
     counts["feed_failed"] = int(stats.get_value("newsmd/feed_failed", 0))
+    counts["known_failures"] = int(stats.get_value("newsmd/known_failures", 0))
+    counts["new_failed"] = counts["failed"] - int(stats.get_value("newsmd/failed_again", 0))
     line = " / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS)
-    return counts, line + (f" / {counts['feed_failed']} feed failed" if counts["feed_failed"] else "")
+    line += f" / {counts['feed_failed']} feed failed" if counts["feed_failed"] else ""
+    return counts, line + (f" / {counts['known_failures']} known failures" if counts["known_failures"] else "")
 
 
 def run_failed(counts: dict[str, int]) -> bool:
-    """Whether a run with these counts failed (exit status 1): an article or a feed failed."""
-    return bool(counts["failed"] or counts["feed_failed"])
+    """Whether a run with these counts failed (exit status 1): a feed failed, or an article failed
+    that had not failed before (one that fails again, or is skipped as a known failure, does not
+    fail every later run of a schedule)."""
+    return bool(counts["new_failed"] or counts["feed_failed"])
 
 
 def flag(value: Any) -> bool:
@@ -67,7 +82,7 @@ class ArticleSpider(Spider):
         try:
             yield self.extract_article(response)
         except ExtractionError as error:
-            self.report_failure(error.url, error.reason, error.detail)
+            self.report_failure(error.url, error.reason, error.detail, meta=response.meta)
 
     def extract_article(self, response: Response) -> Article:
         """``extract`` under the ``UNDATED_ARTICLES`` policy; an article written undated is counted."""
@@ -100,15 +115,15 @@ class ArticleSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         url = requested_url(request)
-        document = bool(request.meta.get(DOCUMENT))
+        document, meta = bool(request.meta.get(DOCUMENT)), request.meta
         if isinstance(failure.value, RedirectRefused):
-            self.report_failure(url, failure.value.reason, failure.value.detail, document=document)
+            self.report_failure(url, failure.value.reason, failure.value.detail, document=document, meta=meta)
         elif response is not None:
-            self.report_failure(url, "http_error", f"HTTP {response.status}", document=document)
+            self.report_failure(url, "http_error", f"HTTP {response.status}", document=document, meta=meta)
         else:
             message = failure.getErrorMessage() or repr(failure.value)
             reason = "too_large" if "larger than download max size" in message else "download_error"
-            self.report_failure(url, reason, message, document=document)
+            self.report_failure(url, reason, message, document=document, meta=meta)
 
     def retry_document(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
         """A feed page or document whose answer could not be read: fetched once more, like an
@@ -141,9 +156,36 @@ class ArticleSpider(Spider):
         self.logger.warning("%s: %s [%s]", url, detail, reason)
         self.crawler.signals.send_catch_log(crawl_warning, url=url, reason=reason, detail=detail)
 
-    def report_failure(self, url: str, reason: str, detail: str, document: bool = False) -> None:
+    def known_failure(self, url: str, version: str = "") -> bool:
+        """Whether the article at ``url`` is skipped as a known failure: it failed for good, or a
+        passing fault has failed it ``FAILED_RETRY_RUNS`` runs in a row, and its feed lists it as
+        it did then (an updated entry is tried again; so is everything with ``--retry-failed``)."""
+        if self.settings.getbool("RETRY_FAILED"):
+            return False
+        known = self.open_state().failure(url)
+        if known is None or (version and known.version != version):
+            return False
+        if not (known.permanent or known.attempts >= self.settings.getint("FAILED_RETRY_RUNS", 3)):
+            return False
+        self.crawler.stats.inc_value("newsmd/known_failures")
+        self.crawler.stats.inc_value(f"newsmd/known_failures/{known.reason}")
+        return True
+
+    def remember_failure(self, item: str, version: str, reason: str, detail: str) -> None:
+        """Record an article's failure in the state file; one that failed before is counted as such."""
+        state = self.open_state()
+        if state.failure(item) is not None:
+            self.crawler.stats.inc_value("newsmd/failed_again")
+        permanent = reason in PERMANENT_REASONS or (reason == "http_error" and detail.startswith(_GONE))
+        state.record_failure(item, reason, permanent, version)
+
+    def report_failure(self, url: str, reason: str, detail: str, document: bool = False,
+                       meta: Mapping[str, Any] | None = None) -> None:
         """Log one line naming the URL and reason, count it (an article's, or with ``document`` a
-        feed's, failure), and tell listeners."""
+        feed's, failure), remember it under the feed's URL for the article (``meta[ITEM]``), and
+        tell listeners."""
+        if meta and meta.get(ITEM):
+            self.remember_failure(meta[ITEM], meta.get(ITEM_VERSION, ""), reason, detail)
         self.count("feed_failed" if document else "failed", reason)
         self.logger.warning("%s: %s [%s]", url, detail, reason)
         self.crawler.signals.send_catch_log(article_failed, url=url, reason=reason, detail=detail)

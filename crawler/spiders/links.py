@@ -22,7 +22,7 @@ from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
 from crawler.middlewares import requested_url
 from crawler.signals import article_written
 from crawler.sources import parser_for
-from crawler.spiders.base import DOCUMENT, ArticleSpider, flag
+from crawler.spiders.base import DOCUMENT, ITEM, ITEM_VERSION, ArticleSpider, flag
 
 MAX_SITEMAP_DEPTH = 3
 
@@ -125,15 +125,18 @@ class LinkSpider(ArticleSpider):
                     and known.file_intact()):
                 self.count("unchanged", "not_fetched")
                 continue
+            if self.known_failure(link.url, link.version):
+                continue
+            meta = {"newsmd_link": link, ITEM: link.url, ITEM_VERSION: link.version}
             try:
                 parser_for(link.url)
             except ExtractionError as error:
-                self.report_failure(link.url, error.reason, error.detail)
+                self.report_failure(link.url, error.reason, error.detail, meta=meta)
                 continue
             if not self.reserve_fetch():
                 continue
-            yield Request(link.url, callback=self.parse_article, errback=self.on_download_error,
-                          meta={"newsmd_link": link}, dont_filter=True)
+            yield Request(link.url, callback=self.parse_article, errback=self.on_download_error, meta=meta,
+                          dont_filter=True)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         for article in super().parse_article(response):
@@ -144,8 +147,9 @@ class LinkSpider(ArticleSpider):
         """Record a written (or confirmed unchanged) article's link and stamp in the state file."""
         link = self.pending.pop((article.source, article.article_id), None)
         if link is not None:
-            self.open_state().record_link(link.url, link.version, str(result.path),
-                                          self.recorded_hash(article, result.content_hash))
+            state = self.open_state()
+            state.record_link(link.url, link.version, str(result.path), self.recorded_hash(article, result.content_hash))
+            state.clear_failure(link.url)
 
 
 class FeedSpider(LinkSpider):

@@ -18,7 +18,7 @@ from crawler.errors import ExtractionError
 from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
-from crawler.spiders.base import DOCUMENT, ArticleSpider, flag
+from crawler.spiders.base import DOCUMENT, ITEM, ITEM_VERSION, ArticleSpider, flag
 
 _RETRY_AS_VIEW = frozenset({"thin_page", "empty_body", "truncated"})
 
@@ -38,6 +38,7 @@ class QQSpider(ArticleSpider):
         self.scheduled: set[str] = set()
         self.seen_pages: dict[str, set[frozenset[str]]] = {}
         self.feed_versions: dict[str, str] = {}
+        self.items: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> QQSpider:
@@ -113,11 +114,13 @@ class QQSpider(ArticleSpider):
                 if entry.update_time and known.feed_version != entry.version:
                     state.record(SOURCE, entry.article_id, entry.version, known.content_hash, known.path)
                 continue
-            if not self.reserve_fetch():
+            url = template.format(entry.article_id)
+            if self.known_failure(url, entry.version) or not self.reserve_fetch():
                 continue
             yield Request(
-                template.format(entry.article_id), callback=self.parse_article, errback=self.on_download_error,
-                meta={"newsmd_feed_version": entry.version, "newsmd_article_id": entry.article_id},
+                url, callback=self.parse_article, errback=self.on_download_error,
+                meta={"newsmd_feed_version": entry.version, "newsmd_article_id": entry.article_id, ITEM: url,
+                      ITEM_VERSION: entry.version},
                 dont_filter=True,  # a request lost in flight at a kill is in JOBDIR's seen set
             )
 
@@ -134,9 +137,10 @@ class QQSpider(ArticleSpider):
                     meta={**response.meta, "newsmd_view_retry": True}, dont_filter=True,
                 )
                 return
-            self.report_failure(error.url, error.reason, error.detail)
+            self.report_failure(error.url, error.reason, error.detail, meta=response.meta)
             return
         self.feed_versions[article.article_id] = response.meta.get("newsmd_feed_version", "")
+        self.items[article.article_id] = response.meta.get(ITEM, "")
         yield article
 
     def on_article_written(self, article: Article, result: Any) -> None:
@@ -144,5 +148,7 @@ class QQSpider(ArticleSpider):
         version = self.feed_versions.pop(article.article_id, None)
         if version is None:
             return
-        self.open_state().record(article.source, article.article_id, version,
-                                 self.recorded_hash(article, result.content_hash), str(result.path))
+        state = self.open_state()
+        state.record(article.source, article.article_id, version, self.recorded_hash(article, result.content_hash),
+                     str(result.path))
+        state.clear_failure(self.items.pop(article.article_id, ""))
