@@ -19,6 +19,7 @@ bad usage, 75 when another run holds the output or job folder.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -28,6 +29,8 @@ from typing import Any, NoReturn
 from crawler.errors import ExtractionError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+LOG_PROGRESS_INTERVAL = 300
+"""Seconds between progress lines when stderr is not a terminal (cron, systemd, a log file)."""
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -113,7 +116,10 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
     except OSError as error:
         _usage_error(f"cannot use {output} as the output folder: {error.strerror or error}")
     if not any(item.startswith("LOG_LEVEL=") for item in args.set):
-        settings.set("LOG_LEVEL", "INFO" if args.verbose else "ERROR", priority="cmdline")
+        # Quiet: Scrapy's own log shows nothing; its errors come as one line each (_OneLineErrors).
+        settings.set("LOG_LEVEL", "INFO" if args.verbose else "CRITICAL", priority="cmdline")
+    if not sys.stderr.isatty() and not any(item.startswith("PROGRESS_INTERVAL=") for item in args.set):
+        settings.set("PROGRESS_INTERVAL", LOG_PROGRESS_INTERVAL, priority="cmdline")  # a log file, not a person
     return settings
 
 
@@ -137,6 +143,24 @@ def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_arg
     if spider_class.name == "url" and handled < len(spider_args["urls"]):
         return EXIT_FAILED
     return EXIT_FAILED if run_failed(counts) else EXIT_OK
+
+
+class _OneLineErrors(logging.Handler):
+    """Without ``-v``: an error Scrapy logs is one line, no traceback. A failed page is already
+    reported by newsmd in its own line, so Scrapy's lines about the same fault are left out: the
+    retries given up, robots.txt that could not be fetched, images (reported as ``image_failed``)."""
+
+    REPORTED_ELSEWHERE = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
+                          "scrapy.pipelines.media", "scrapy.pipelines.files")
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(self.REPORTED_ELSEWHERE):
+            return
+        first_line = record.getMessage().strip().splitlines()[0] if record.getMessage().strip() else record.name
+        print(f"newsmd: error: {first_line} (newsmd -v shows more)", file=sys.stderr, flush=True)
 
 
 def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str, int]:
@@ -167,6 +191,8 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
         print(f"newsmd: warning: {jobdir}: the last run here was killed; starting again from the feeds "
               "(articles already written are known) [killed_run]", file=sys.stderr, flush=True)
 
+    if settings.get("LOG_LEVEL") == "CRITICAL":
+        logging.getLogger().addHandler(_OneLineErrors())
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
     crawler.signals.connect(on_progress, signal=crawl_progress)

@@ -90,3 +90,22 @@ def test_scrapy_crawl_url_and_scrapy_list(local_site: LocalSite, tmp_path: Path,
     assert "'newsmd/written': 2" in crawl.stderr
     assert (out / "qq" / "20190923000843.md").read_text() == CHANNEL.golden.read_text()
     assert (out / "qq" / "20250214A05WPR00.md").is_file()
+
+
+def test_a_site_that_is_down_is_one_line_not_a_traceback(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """Scrapy's own log of the same fault (retries given up, robots.txt, the traceback) is left out; -v shows it."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    quick = ["-o", str(tmp_path), "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1"]
+    for command in (["get", f"http://127.0.0.1:{port}/news/1.html"], ["crawl", "--feed", f"http://127.0.0.1:{port}/rss.xml"]):
+        result = _run(["newsmd", *command, *quick], cli_env)
+        assert result.returncode == 1
+        lines = result.stderr.splitlines()
+        assert len(lines) == 2, result.stderr  # the failure, the summary (no progress lines in a log)
+        assert lines[0].startswith("newsmd: error: http://127.0.0.1:") and lines[0].endswith("Connection refused. [download_error]")
+        assert "Traceback" not in result.stderr
+    verbose = _run(["newsmd", "get", f"http://127.0.0.1:{port}/news/1.html", "-v", *quick], cli_env)
+    assert "Gave up retrying" in verbose.stderr  # the detail is one switch away
