@@ -29,6 +29,8 @@ from typing import Any, NoReturn
 from crawler.errors import ExtractionError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+HANDFUL = 10
+"""Up to this many URLs, ``newsmd get`` starts without AutoThrottle's initial delay (crawls keep it)."""
 LOG_PROGRESS_INTERVAL = 300
 """Seconds between progress lines when stderr is not a terminal (cron, systemd, a log file)."""
 
@@ -211,7 +213,11 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
 def _get_command(args: argparse.Namespace) -> int:
     from crawler.spiders.url import UrlSpider
 
-    return _run_locked_crawl(UrlSpider, _crawl_settings(args), args.wait, urls=list(dict.fromkeys(args.urls)))
+    urls = list(dict.fromkeys(args.urls))
+    settings = _crawl_settings(args)
+    if len(urls) <= HANDFUL and not any(item.startswith("AUTOTHROTTLE_START_DELAY=") for item in args.set):
+        settings.set("AUTOTHROTTLE_START_DELAY", 0, priority="cmdline")  # a few pages: no reason to wait first
+    return _run_locked_crawl(UrlSpider, settings, args.wait, urls=urls)
 
 
 def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None:
