@@ -131,6 +131,11 @@ def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_arg
     from crawler.spiders.base import run_failed
     from crawler.state import ArticleState, StateFileError, state_path
 
+    from crawler.hugo_site import time_zone_warning
+
+    warning = time_zone_warning(settings.get("OUTPUT_DIR", "output"))
+    if warning:
+        print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
     try:
         with run_lock(settings, wait=wait):
             ArticleState(state_path(settings)).close()
@@ -308,6 +313,21 @@ def _hugo_command() -> str | None:
     return shutil.which("hugo") or (str(beside_python) if beside_python.is_file() else None)
 
 
+def _site_setup_command(args: argparse.Namespace) -> int:
+    from crawler.hugo_site import setup_site
+
+    try:
+        added = setup_site(args.directory)
+    except (ValueError, OSError) as error:
+        _error(str(error))
+        return EXIT_USAGE
+    for line in added:
+        print(f"added {line}")
+    if not added:
+        print(f"{args.directory} is set up already")
+    return EXIT_OK
+
+
 def _state_rebuild_command(args: argparse.Namespace) -> int:
     from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
     from crawler.state_rebuild import rebuild_state
@@ -396,6 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
     site_init.add_argument("--title", default="News", help="site title (default: News)")
     site_init.add_argument("--base-url", default="/", help="baseURL (default: /)")
     site_init.set_defaults(handler=_site_init_command)
+    site_setup = site_commands.add_parser(
+        "setup", help="add timeZone and ignoreFiles to an existing site's config, nothing else")
+    site_setup.add_argument("directory", help="the existing Hugo site's folder")
+    site_setup.set_defaults(handler=_site_setup_command)
 
     state = commands.add_parser("state", help="the incremental-crawl state file")
     state_commands = state.add_subparsers(dest="state_command", required=True)

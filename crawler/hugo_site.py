@@ -1,0 +1,95 @@
+"""The user's own Hugo site around an output folder: its config, its time zone, and setting it up.
+
+Front-matter dates are Beijing time without a zone (the reference format). A Hugo site without
+``timeZone = "Asia/Shanghai"`` reads them as UTC: every time is 8 hours off and the newest 8
+hours of articles are skipped as "future". newsmd finds the site's config above the output folder
+and says so, once per run; ``newsmd site setup SITE`` adds what is missing to a TOML config.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ARTICLE_TIME_ZONE = "Asia/Shanghai"
+IGNORE_FILES = ["\\.newsmd-state\\.sqlite", "\\.tmp$"]
+_CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
+                 "config.json")
+
+
+def find_site_config(output_dir: str | Path) -> Path | None:
+    """The config of the Hugo site ``output_dir`` is in, looking upwards: ``hugo.*``, a
+    ``config/_default/`` folder, or ``config.*`` beside a ``content/`` folder."""
+    for folder in [Path(output_dir).resolve(), *Path(output_dir).resolve().parents]:
+        candidates = [folder / name for name in _CONFIG_NAMES if name.startswith("hugo.") or (folder / "content").is_dir()]
+        candidates += [folder / "config" / "_default" / name for name in _CONFIG_NAMES]
+        found = next((path for path in candidates if path.is_file()), None)
+        if found is not None:
+            return found
+    return None
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """A Hugo config file as a dict (TOML, YAML or JSON); ``{}`` when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        elif path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def configured_time_zone(config: dict[str, Any]) -> str:
+    """The site's ``timeZone`` (Hugo's keys are case-insensitive), or ``""``."""
+    return next((str(value) for key, value in config.items() if key.lower() == "timezone"), "")
+
+
+def time_zone_warning(output_dir: str | Path) -> str | None:
+    """One line for a run writing into a Hugo site whose time zone is not the articles', else ``None``."""
+    config = find_site_config(output_dir)
+    if config is None:
+        return None
+    zone = configured_time_zone(read_config(config))
+    if zone == ARTICLE_TIME_ZONE:
+        return None
+    now = f'timeZone is "{zone}"' if zone else "no timeZone"
+    return (f"{config}: {now}, so Hugo reads the articles' Beijing times in another zone (the newest are hidden "
+            f'as future): add timeZone = "{ARTICLE_TIME_ZONE}" or run newsmd site setup {_site_root(config)}')
+
+
+def _site_root(config: Path) -> Path:
+    return config.parent.parent.parent if config.parent.name == "_default" else config.parent
+
+
+def setup_site(site: str | Path) -> list[str]:
+    """Add ``timeZone`` and newsmd's ``ignoreFiles`` to an existing site's TOML config, touching
+    nothing else; returns what was added. A YAML or JSON config is left alone (``ValueError``
+    says what to add)."""
+    config = find_site_config(Path(site) / "content") or find_site_config(site)
+    if config is None:
+        raise ValueError(f"no Hugo config (hugo.toml, config.toml, ...) in {site}")
+    values = read_config(config)
+    missing = []
+    if configured_time_zone(values) != ARTICLE_TIME_ZONE:
+        if configured_time_zone(values):
+            raise ValueError(f'{config}: timeZone is "{configured_time_zone(values)}", not "{ARTICLE_TIME_ZONE}": '
+                             "newsmd leaves a zone you chose alone; change it yourself if the articles should show")
+        missing.append(f'timeZone = "{ARTICLE_TIME_ZONE}"')
+    if not any(key.lower() == "ignorefiles" for key in values):
+        missing.append("ignoreFiles = [" + ", ".join(f"'{pattern}'" for pattern in IGNORE_FILES) + "]")
+    if not missing:
+        return []
+    if config.suffix != ".toml":
+        raise ValueError(f"{config}: add {' and '.join(missing)} (in this file's syntax); newsmd edits TOML configs only")
+    text = config.read_text(encoding="utf-8")
+    config.write_text("\n".join(missing) + "\n" + text, encoding="utf-8")  # top-level keys go before any [table]
+    return missing

@@ -1,0 +1,74 @@
+"""A user's existing Hugo site: newsmd warns when its time zone would hide fresh articles, and
+``newsmd site setup`` adds the time zone and ignoreFiles to its config without touching the rest."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, ROOT, page
+from crawler.hugo_site import find_site_config, setup_site, time_zone_warning
+
+REFERENCE = page("rain-20250214A05WPR00")
+USER_CONFIG = 'baseURL = "https://example.org/"\ntitle = "Mine"\n\n[params]\nsubtitle = "kept as it is"\n'
+
+
+def _site(tmp_path: Path, config: str = USER_CONFIG, name: str = "hugo.toml") -> Path:
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / name).parent.mkdir(parents=True, exist_ok=True)
+    (site / name).write_text(config, encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize(("name", "config", "warned"), [
+    ("hugo.toml", USER_CONFIG, True),
+    ("hugo.toml", 'timeZone = "Asia/Shanghai"\n' + USER_CONFIG, False),
+    ("hugo.toml", 'timezone = "UTC"\n' + USER_CONFIG, True),
+    ("config.yaml", "title: Mine\ntimeZone: Asia/Shanghai\n", False),
+    ("config/_default/hugo.yaml", "title: Mine\n", True),
+    ("hugo.json", '{"title": "Mine", "timeZone": "Asia/Shanghai"}', False),
+])
+def test_the_site_time_zone_is_checked(tmp_path: Path, name: str, config: str, warned: bool) -> None:
+    site = _site(tmp_path, config, name)
+    assert find_site_config(site / "content" / "posts") == site / name
+    warning = time_zone_warning(site / "content" / "posts")
+    assert (warning is not None) == warned
+    if warned:
+        assert 'add timeZone = "Asia/Shanghai"' in warning and f"newsmd site setup {site}" in warning  # type: ignore[operator]
+
+
+def test_no_warning_outside_a_hugo_site(tmp_path: Path) -> None:
+    assert time_zone_warning(tmp_path / "output") is None
+
+
+def test_a_crawl_into_the_site_warns_once(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    site = _site(tmp_path)
+    result = subprocess.run(["newsmd", "get", "ftp://example.com/x", "-o", str(site / "content" / "posts")],
+                            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    warnings = [line for line in result.stderr.splitlines() if line.endswith("[time_zone]")]
+    assert len(warnings) == 1 and warnings[0].startswith(f"newsmd: warning: {site / 'hugo.toml'}: no timeZone")
+
+
+def test_site_setup_adds_the_zone_and_ignore_files_and_nothing_else(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    assert setup_site(site) == ['timeZone = "Asia/Shanghai"', "ignoreFiles = ['\\.newsmd-state\\.sqlite', '\\.tmp$']"]
+    text = (site / "hugo.toml").read_text(encoding="utf-8")
+    assert text.endswith(USER_CONFIG)
+    assert setup_site(site) == []  # once only
+    assert time_zone_warning(site / "content" / "posts") is None
+    hugo = subprocess.run([str(BIN / "hugo"), "--source", str(site), "--logLevel", "warn"], capture_output=True, text=True,
+                          timeout=120)
+    assert hugo.returncode == 0, hugo.stderr  # Hugo reads the config it changed
+
+
+def test_site_setup_leaves_a_chosen_zone_and_other_formats_alone(tmp_path: Path) -> None:
+    site = _site(tmp_path, 'timeZone = "Europe/Paris"\n' + USER_CONFIG)
+    with pytest.raises(ValueError, match="leaves a zone you chose alone"):
+        setup_site(site)
+    other = _site(tmp_path / "yaml", "title: Mine\n", "hugo.yaml")
+    with pytest.raises(ValueError, match="edits TOML configs only"):
+        setup_site(other)
+    assert (other / "hugo.yaml").read_text(encoding="utf-8") == "title: Mine\n"
