@@ -15,6 +15,9 @@ from crawler.urls import absolute_http_url, host_of
 SOURCE = "weixin"
 _CREATE_TIME = re.compile(r'\b(?:var ct|create_time)\s*=\s*"(\d{9,11})"')
 _SHORT_PATH = re.compile(r"^/s/([A-Za-z0-9_-]{8,64})$")
+_SHOW_TYPE = re.compile(r'\bitem_show_type\s*=\s*"(\d+)"')
+VIDEO_POST = "5"
+"""``item_show_type`` of a video post: a player and a title, no text body."""
 
 
 def article_id_from_url(url: str) -> str | None:
@@ -43,7 +46,13 @@ class WeChatParser:
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse a WeChat article page; ``ExtractionError`` when the page has no article."""
         document = parse_document(html, url)
+        show_type = _SHOW_TYPE.search(html)
+        if show_type and show_type.group(1) == VIDEO_POST:
+            raise ExtractionError(url, "video", "a WeChat video post, not an article")
         body = select_one(document, "#js_content")
+        message = select_one(document, ".weui-msg__title")
+        if body is None and message is not None:  # WeChat's own notice page in place of the article
+            raise ExtractionError(url, "expired_link", f"WeChat shows no article but a notice: {clean_text(text_of(message))}")
         if body is None:
             raise ExtractionError(url, "unsupported_page", "not a WeChat article page (no #js_content)")
         body.attrib.pop("style", None)

@@ -23,7 +23,7 @@ ITEM_VERSION = "newsmd_item_version"
 """Request meta key: the feed's version of the article; a known failure listed with another is tried again."""
 PERMANENT_REASONS = frozenset({
     "video", "not_article", "unsupported_page", "empty_body", "no_title", "not_html", "too_large",
-    "too_deep", "bad_url", "offsite_redirect", "unsupported_source",
+    "too_deep", "bad_url", "offsite_redirect", "unsupported_source", "expired_link",
 })
 """Failures that the same page will give again: later runs skip the article (a known failure)."""
 _GONE = ("HTTP 404", "HTTP 410")
