@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-import tldextract
-
-SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-"""The public suffix list bundled with tldextract (never fetched: crawls run offline too)."""
 
 _SAFE_IN_MARKDOWN = "/:?#[]@!$&'*+,;=%~-._"
 
@@ -50,4 +48,18 @@ def host_of(url: str) -> str:
 def registrable_domain(url: str) -> str:
     """The site a URL belongs to: ``news.qq.com`` and ``new.qq.com`` are both ``qq.com``."""
     host = host_of(url)
-    return SUFFIXES(host).top_domain_under_public_suffix or host
+    return _suffix_list()(host).top_domain_under_public_suffix or host
+
+
+def site_label(url: str) -> str:
+    """The site's own name in a URL's host: ``www.example.co.uk`` -> ``example``, ``""`` when none."""
+    return str(_suffix_list()(host_of(url)).domain)
+
+
+@cache
+def _suffix_list() -> Any:
+    """The public suffix list bundled with tldextract (never fetched: crawls run offline too),
+    loaded on first use: a Tencent page needs none of it."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)

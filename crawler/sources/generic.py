@@ -17,16 +17,13 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-import trafilatura
-from htmldate import find_date
 from lxml.html import HtmlElement
-from trafilatura.utils import HTML_PARSER, load_html
 
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
 from crawler.html import body_of, new_element, parse_document, refuse_cut_off_document, remove
 from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, cover_image, image_source
-from crawler.urls import SUFFIXES, absolute_http_url, host_of, registrable_domain
+from crawler.urls import absolute_http_url, host_of, registrable_domain, site_label
 
 MAX_ELEMENTS = 50_000
 """Largest page (in elements) the generic parser reads: trafilatura's cost grows faster than the page
@@ -47,7 +44,7 @@ def source_name(url: str, site_sources: Collection[str] = ()) -> str:
     (``qq-net``), so a generic page never shares a folder with a supported source.
     """
     host = host_of(url)
-    name = _slug(SUFFIXES(host).domain or host.split(".")[0])
+    name = _slug(site_label(url) or host.split(".")[0])
     if name in site_sources:
         name = _slug(registrable_domain(url).replace(".", "-"))
     return name or "web"
@@ -208,6 +205,8 @@ class GenericParser:
     def published(self, html: str, zone: ZoneInfo) -> datetime | None:
         """The publication time the page declares in JSON-LD or meta, for a site parser that found
         none of its own (no markup search: the site parser has already read that template)."""
+        from trafilatura.utils import load_html
+
         doc = load_html(html)
         if doc is None:
             return None
@@ -215,6 +214,8 @@ class GenericParser:
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of any site; ``ExtractionError`` when it has no article."""
+        from trafilatura.utils import HTML_PARSER, load_html  # loaded on first use: site parsers need none of it
+
         doc = load_html(html)  # trafilatura's loader: the same tree it would build, None for non-HTML
         if doc is None:
             raise ExtractionError(url, "empty_body", "no main text found on the page (not HTML)")
@@ -247,6 +248,8 @@ class GenericParser:
 
     @staticmethod
     def _body(url: str, doc: HtmlElement, placed_images: dict[str, list[tuple[str, str]]]) -> HtmlElement:
+        import trafilatura
+
         try:
             main = trafilatura.extract(doc, url=url, output_format="html", include_images=False, include_links=False,
                                        include_tables=True, include_comments=False)
@@ -264,7 +267,7 @@ class GenericParser:
     def _title(url: str, doc: HtmlElement, meta: _PageMeta, ld: dict[str, Any]) -> str:
         headings = doc.xpath("//h1")
         heading = clean_text(headings[0].text_content()) if headings else ""
-        site_names = [name for name in (meta.first("og:site_name", "application-name"), SUFFIXES(host_of(url)).domain,
+        site_names = [name for name in (meta.first("og:site_name", "application-name"), site_label(url),
                                         registrable_domain(url)) if name]
         for candidate in (_first_text(ld.get("headline")), meta.first("og:title", "twitter:title")):
             if candidate:
@@ -287,6 +290,8 @@ class GenericParser:
                 return published
         if not search_markup:
             return None
+        from htmldate import find_date
+
         try:  # markup and URL only: htmldate's free-text search takes a copyright line's year for a date
             found = find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=False)
         except (ValueError, TypeError):
