@@ -78,33 +78,58 @@ def _error(message: str) -> None:
     print(f"newsmd: error: {message}", file=sys.stderr)
 
 
+def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
+    """The pages ``newsmd parse`` was given: a file, ``-`` (stdin) or a folder's ``*.html``; ``None`` after a message."""
+    if args.page == "-":
+        return [("<stdin>", sys.stdin.buffer.read())]
+    page = Path(args.page)
+    if page.is_dir():
+        if args.url or args.output is None:
+            _error(f"{page} is a folder: give -o DIR (each page names its own URL; --url is for one page)")
+            return None
+        files = sorted(path for path in page.iterdir() if path.suffix.lower() in (".html", ".htm") and path.is_file())
+    else:
+        files = [page]
+    try:
+        return [(str(path), path.read_bytes()) for path in files]
+    except OSError as error:
+        _error(f"cannot read {error.filename}: {error.strerror or error}")
+        return None
+
+
 def _parse_command(args: argparse.Namespace) -> int:
-    from crawler.extract import extract
+    from crawler.extract import extract, page_url
     from pipelines.markdown_writer import OutputOptions, write_article
 
-    page = Path(args.page)
-    try:
-        body = page.read_bytes()
-    except OSError as error:
-        _error(f"cannot read {page}: {error.strerror or error}")
+    pages = _saved_pages(args)
+    if pages is None:
         return EXIT_USAGE
     settings = _settings(args)
     options = OutputOptions.from_settings(settings, args.output)
-    try:
-        article = extract(args.url, body, undated=settings.get("UNDATED_ARTICLES", "skip"))
-    except ExtractionError as error:
-        _error(str(error))
-        return EXIT_FAILED
-    if args.output is None:
-        sys.stdout.write(options.render(article))
-        return EXIT_OK
-    try:
-        result = write_article(article, options)
-    except (OSError, ValueError) as error:
-        _error(f"{args.url}: could not write the article: {error}")
-        return EXIT_FAILED
-    print(f"{result.outcome} {result.path}")
-    return EXIT_OK
+    status = EXIT_OK
+    for name, body in pages:
+        url = args.url or page_url(body)
+        if not url:
+            _error(f"{name}: no --url given and the page names no URL of its own (og:url, <link rel=canonical>)")
+            status = EXIT_USAGE if len(pages) == 1 else EXIT_FAILED
+            continue
+        try:
+            article = extract(url, body, undated=settings.get("UNDATED_ARTICLES", "skip"))
+        except ExtractionError as error:
+            _error(str(error))
+            status = EXIT_FAILED
+            continue
+        if args.output is None:
+            sys.stdout.write(options.render(article))
+            continue
+        try:
+            result = write_article(article, options)
+        except (OSError, ValueError) as error:
+            _error(f"{url}: could not write the article: {error}")
+            status = EXIT_FAILED
+            continue
+        print(f"{result.outcome} {result.path}")
+    return status
 
 
 def _crawl_settings(args: argparse.Namespace) -> Any:
@@ -379,8 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     parse = commands.add_parser("parse", help="turn a saved page into Markdown")
-    parse.add_argument("page", help="the saved HTML file")
-    parse.add_argument("--url", required=True, help="the URL the page was served at")
+    parse.add_argument("page", help="the saved HTML file, - for standard input, or a folder (every *.html, with -o)")
+    parse.add_argument("--url", help="the URL the page was served at (default: the one it names, og:url or canonical)")
     parse.add_argument("-o", "--output", help="write DIR/<source>/<ID>.md instead of printing")
     parse.set_defaults(handler=_parse_command)
 

@@ -11,9 +11,11 @@ from crawler.article import Article
 from crawler.dates import parse_page_time, plausible_publication, response_time
 from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
+from crawler.html import parse_document
 from crawler.markdown import html_to_markdown, without_leading_title
 from crawler.sources import GENERIC, ParsedPage, SourceParser, parser_for
 from crawler.summary import summarize
+from crawler.urls import absolute_http_url
 
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
@@ -62,6 +64,18 @@ def _parse(parser: SourceParser, url: str, html: str) -> tuple[ParsedPage, list[
             raise error from None
     return dataclasses.replace(page, source=identity.source, article_id=identity.article_id,
                                canonical_url=identity.canonical_url), ["page"]
+
+
+def page_url(body: bytes | str, headers: Mapping[Any, Any] | None = None) -> str | None:
+    """The URL a saved page names for itself (``<link rel=canonical>``, else ``og:url``), if an absolute http(s) one."""
+    html = body if isinstance(body, str) else decode_html(body, headers)
+    document = parse_document(html)
+    for candidate in (*document.xpath('//link[@rel="canonical"]/@href'),
+                      *document.xpath('//meta[@property="og:url" or @name="og:url"]/@content')):
+        url = absolute_http_url(str(candidate).strip())
+        if url and str(candidate).strip().lower().startswith(("http://", "https://")):
+            return url
+    return None
 
 
 def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = None, *,

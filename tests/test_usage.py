@@ -97,3 +97,34 @@ def test_version_names_newsmd_scrapy_and_python(cli_env: dict[str, str]) -> None
     result = subprocess.run(["newsmd", "--version"], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
     assert result.returncode == 0
     assert re.fullmatch(r"newsmd \d+\.\d+\.\d+ \(Scrapy 2\.\d+\.\d+, Python 3\.\d+\.\d+\)\n", result.stdout)
+
+
+def test_parse_takes_a_folder_stdin_and_the_url_the_page_names(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    from conftest import FIXTURES
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for name in ("generic/ifeng-7rtKNyg6PU9.html", "sina/doc-iicezzrq4076655.html", "qq/rain-20250214A05WPR00.html"):
+        (folder / Path(name).name).write_bytes((FIXTURES / name).read_bytes())
+    every = subprocess.run(["newsmd", "parse", str(folder), "-o", str(tmp_path / "out")], capture_output=True, text=True,
+                           env=cli_env, cwd=ROOT, timeout=60)
+    assert every.returncode == 0, every.stderr
+    assert len(every.stdout.splitlines()) == 3 and all(line.startswith("written ") for line in every.stdout.splitlines())
+    assert (tmp_path / "out" / "qq" / "20250214A05WPR00.md").read_text(encoding="utf-8").rstrip().endswith(
+        "[qq](https://new.qq.com/rain/a/20250214A05WPR00)")
+
+    piped = subprocess.run(["newsmd", "parse", "-"], input=(folder / "ifeng-7rtKNyg6PU9.html").read_bytes(),
+                           capture_output=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert piped.returncode == 0 and piped.stdout.decode().startswith('---\ntitle: "女童眼睛被塞几十片纸')
+
+    nameless = (folder / "ifeng-7rtKNyg6PU9.html").read_text(encoding="utf-8")
+    nameless = re.sub(r'<meta property="og:url"[^>]*>', "", nameless)
+    (tmp_path / "nameless.html").write_text(nameless, encoding="utf-8")
+    refused = subprocess.run(["newsmd", "parse", str(tmp_path / "nameless.html")], capture_output=True, text=True,
+                             env=cli_env, cwd=ROOT, timeout=60)
+    assert refused.returncode == 2 and refused.stderr == (
+        f"newsmd: error: {tmp_path / 'nameless.html'}: no --url given and the page names no URL of its own "
+        "(og:url, <link rel=canonical>)\n")
+    no_output = subprocess.run(["newsmd", "parse", str(folder)], capture_output=True, text=True, env=cli_env, cwd=ROOT,
+                               timeout=60)
+    assert no_output.returncode == 2 and "is a folder: give -o DIR" in no_output.stderr
