@@ -1,7 +1,7 @@
 """The source registry: which parser handles a URL.
 
-Adding a source is one module here (a class with ``name``, ``matches(url)`` and
-``parse(url, html)``) plus its entry in ``PARSERS`` and a fixture folder under ``tests/fixtures/``.
+Adding a source is one module here (a class with ``name``, ``matches(url)``, ``parse(url, html)``
+and ``identity(url)``) plus its entry in ``PARSERS`` and a fixture folder under ``tests/fixtures/``.
 Earlier entries win; ``GENERIC`` handles every other http(s) URL.
 """
 
