@@ -16,7 +16,9 @@ from typing import Any
 import yaml
 
 ARTICLE_TIME_ZONE = "Asia/Shanghai"
-IGNORE_FILES = ["\\.newsmd-state\\.sqlite", "\\.tmp$"]
+TIME_ZONE_LINE = f'timeZone = "{ARTICLE_TIME_ZONE}"'
+IGNORE_FILES_LINE = "ignoreFiles = ['\\.newsmd-state\\.sqlite', '\\.tmp$']"
+"""The config lines a site needs for newsmd's files: its dates read in Beijing time, its state and temp files unpublished."""
 _CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
                  "config.json")
 
@@ -83,9 +85,9 @@ def setup_site(site: str | Path) -> list[str]:
         if configured_time_zone(values):
             raise ValueError(f'{config}: timeZone is "{configured_time_zone(values)}", not "{ARTICLE_TIME_ZONE}": '
                              "newsmd leaves a zone you chose alone; change it yourself if the articles should show")
-        missing.append(f'timeZone = "{ARTICLE_TIME_ZONE}"')
+        missing.append(TIME_ZONE_LINE)
     if not any(key.lower() == "ignorefiles" for key in values):
-        missing.append("ignoreFiles = [" + ", ".join(f"'{pattern}'" for pattern in IGNORE_FILES) + "]")
+        missing.append(IGNORE_FILES_LINE)
     if not missing:
         return []
     if config.suffix != ".toml":

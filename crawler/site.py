@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crawler.hugo_site import IGNORE_FILES_LINE, TIME_ZONE_LINE
+
 CONFIG = """\
 baseURL = "{base_url}"
 title = "{title}"
 defaultContentLanguage = "zh-cn"
-timeZone = "Asia/Shanghai"
+{time_zone}
 hasCJKLanguage = true
-{theme}ignoreFiles = ['\\.newsmd-state\\.sqlite', '\\.tmp$']
+{theme}{ignore_files}
 
 [taxonomies]
 category = "categories"
@@ -119,7 +121,8 @@ def init_site(directory: str | Path, title: str = "News", base_url: str = "/") -
             raise SiteExistsError(f"{root / name} exists: {root} is already a Hugo site")
     uses_mainroad = (root / "themes" / "mainroad").is_dir()
     quoted_title = title.replace("\\", "\\\\").replace('"', '\\"')
-    files = {"hugo.toml": CONFIG.format(base_url=base_url, title=quoted_title,
+    files = {"hugo.toml": CONFIG.format(base_url=base_url, title=quoted_title, time_zone=TIME_ZONE_LINE,
+                                        ignore_files=IGNORE_FILES_LINE,
                                         theme='theme = "mainroad"\n' if uses_mainroad else "")}
     if not uses_mainroad:
         files.update({f"layouts/{name}": text for name, text in LAYOUTS.items()})
