@@ -152,11 +152,10 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
 
 def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
     """Run the crawl under its run lock, after checking its state file; return the exit status."""
+    from crawler.hugo_site import time_zone_warning
     from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
     from crawler.spiders.base import run_failed
     from crawler.state import ArticleState, StateFileError, state_path
-
-    from crawler.hugo_site import time_zone_warning
 
     warning = time_zone_warning(settings.get("OUTPUT_DIR", "output"))
     if warning:
@@ -191,7 +190,8 @@ class _OneLineErrors(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.name.startswith(self.REPORTED_ELSEWHERE):
             return
-        first_line = record.getMessage().strip().splitlines()[0] if record.getMessage().strip() else record.name
+        message = record.getMessage().strip()
+        first_line = message.splitlines()[0] if message else record.name
         print(f"newsmd: error: {first_line} (newsmd -v shows more)", file=sys.stderr, flush=True)
 
 
