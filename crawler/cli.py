@@ -255,7 +255,7 @@ def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None
     from crawler.sources.qq_feed import CHANNELS, is_known_channel
     from crawler.spiders.links import FeedSpider, SitemapSpider, parse_since
     from crawler.spiders.qq import QQSpider
-    from crawler.urls import absolute_http_url
+    from crawler.urls import given_http_url
 
     chosen = [name for name, value in (("a source", args.source), ("--feed", args.feed), ("--sitemap", args.sitemap))
               if value]
@@ -273,7 +273,7 @@ def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None
             return None
         return QQSpider, {"channels": args.channels, "pages": args.pages, "hot": "1" if args.hot else "0"}
     document = args.feed or args.sitemap
-    if absolute_http_url(document) is None or not document.lower().startswith(("http://", "https://")):
+    if given_http_url(document) is None:
         _error(f"{'--feed' if args.feed else '--sitemap'} needs an http(s) URL, not {document!r}")
         return None
     try:

@@ -15,7 +15,7 @@ from crawler.html import parse_document
 from crawler.markdown import html_to_markdown, without_leading_title
 from crawler.sources import GENERIC, ParsedPage, SourceParser, parser_for
 from crawler.summary import summarize
-from crawler.urls import absolute_http_url
+from crawler.urls import given_http_url
 
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
@@ -72,8 +72,8 @@ def page_url(body: bytes | str, headers: Mapping[Any, Any] | None = None) -> str
     document = parse_document(html)
     for candidate in (*document.xpath('//link[@rel="canonical"]/@href'),
                       *document.xpath('//meta[@property="og:url" or @name="og:url"]/@content')):
-        url = absolute_http_url(str(candidate).strip())
-        if url and str(candidate).strip().lower().startswith(("http://", "https://")):
+        url = given_http_url(str(candidate))
+        if url:
             return url
     return None
 

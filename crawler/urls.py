@@ -32,6 +32,13 @@ def absolute_http_url(url: str, base: str = "") -> str | None:
     return url
 
 
+def given_http_url(url: str) -> str | None:
+    """``url`` (stripped) when it is an absolute http(s) URL as written: no base to resolve it
+    against, no protocol-relative ``//host``; else ``None``."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) and absolute_http_url(url) else None
+
+
 def markdown_safe_url(url: str) -> str:
     """Percent-encode what would end a Markdown link target early (spaces, parentheses, ``<>``)."""
     return quote(url, safe=_SAFE_IN_MARKDOWN.replace("(", "").replace(")", ""))

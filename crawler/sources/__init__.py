@@ -15,7 +15,7 @@ from crawler.sources.qq import TencentNewsParser
 from crawler.sources.sina import SinaParser
 from crawler.sources.toutiao import ToutiaoParser
 from crawler.sources.weixin import WeChatParser
-from crawler.urls import absolute_http_url
+from crawler.urls import given_http_url
 
 PARSERS: list[SourceParser] = [WeChatParser(), TencentNewsParser(), NetEaseParser(), SinaParser(), ToutiaoParser()]
 GENERIC: SourceParser = GenericParser(site_sources=[parser.name for parser in PARSERS])
@@ -25,7 +25,7 @@ __all__ = ["GENERIC", "PARSERS", "ParsedPage", "SourceParser", "parser_for"]
 
 def parser_for(url: str) -> SourceParser:
     """The site parser for ``url``, else the generic one; ``ExtractionError`` for a non-http(s) URL."""
-    if absolute_http_url(url) is None or not url.strip().lower().startswith(("http://", "https://")):
+    if given_http_url(url) is None:
         raise ExtractionError(url, "bad_url", "not an absolute http(s) URL")
     for parser in PARSERS:
         if parser.matches(url):
