@@ -153,16 +153,15 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
 def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
     """Run the crawl under its run lock, after checking its state file; return the exit status."""
     from crawler.hugo_site import time_zone_warning
-    from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
+    from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
     from crawler.spiders.base import run_failed
-    from crawler.state import ArticleState, StateFileError, state_path
+    from crawler.state import StateFileError
 
     warning = time_zone_warning(settings.get("OUTPUT_DIR", "output"))
     if warning:
         print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
     try:
-        with run_lock(settings, wait=wait):
-            ArticleState(state_path(settings)).close()
+        with exclusive_run(settings, wait=wait):
             counts = _run_crawl(spider_class, settings, **spider_args)
     except RunLocked as error:
         _error(f"{error} [locked]")

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from crawler.state import state_path
+from crawler.state import ArticleState, state_path
 
 EXIT_LOCKED = 75
 """Exit status of a run refused because another run holds its lock (``EX_TEMPFAIL``: try later)."""
@@ -52,3 +52,12 @@ def run_lock(settings: Any, wait: bool = False) -> Iterator[None]:
     finally:
         for descriptor in held:
             os.close(descriptor)
+
+
+@contextmanager
+def exclusive_run(settings: Any, wait: bool = False) -> Iterator[None]:
+    """What every crawl entry point does before it starts: hold the run's locks (``RunLocked``), then
+    open its state file once (``StateFileError`` for a damaged or locked one), before any fetch."""
+    with run_lock(settings, wait=wait):
+        ArticleState(state_path(settings)).close()
+        yield

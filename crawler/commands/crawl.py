@@ -11,9 +11,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from crawler.config import ConfigError, apply_config, check_settings
-from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
+from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
 from crawler.spiders.base import crawl_summary, run_failed
-from crawler.state import ArticleState, StateFileError, state_path
+from crawler.state import StateFileError
 
 
 class Command(ScrapyCrawlCommand):
@@ -27,8 +27,7 @@ class Command(ScrapyCrawlCommand):
             effective = self.settings.copy()
             apply_config(effective)  # newsmd.toml may move the output folder, and with it the state file
             check_settings(effective)
-            with run_lock(effective):
-                ArticleState(state_path(effective)).close()
+            with exclusive_run(effective):
                 crawler: Crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 self.crawler_process.start()
