@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import frontmatter
 import pytest
@@ -61,11 +62,22 @@ def test_mutated_real_pages_give_an_article_or_the_documented_error(which: str, 
     _assert_safe_output(saved.url, _mutate(FUZZED_BYTES[which], cuts))
 
 
-def _with_window_data(data: object) -> str:
-    """The reference page with ``data`` (or raw JSON text, when a ``str``) as its ``window.DATA``."""
+def _window_data_span() -> tuple[str, Any, int, int]:
+    """The reference page, its ``window.DATA`` object, and where that object starts and ends."""
     html = REFERENCE.html.read_text(encoding="utf-8")
     start = html.index("window.DATA = ") + len("window.DATA = ")
-    _, end = json.JSONDecoder().raw_decode(html, start)
+    data, end = json.JSONDecoder().raw_decode(html, start)
+    return html, data, start, end
+
+
+def _reference_window_data() -> Any:
+    """The reference page's own ``window.DATA``, to change and put back with ``_with_window_data``."""
+    return _window_data_span()[1]
+
+
+def _with_window_data(data: object) -> str:
+    """The reference page with ``data`` (or raw JSON text, when a ``str``) as its ``window.DATA``."""
+    html, _, start, end = _window_data_span()
     text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
     return html[:start] + text + html[end:]
 
@@ -110,11 +122,9 @@ HOSTILE_BODY = (
 
 
 def test_hostile_html_in_a_tencent_body_does_not_survive() -> None:
-    html = REFERENCE.html.read_text(encoding="utf-8")
-    start = html.index("window.DATA = ") + len("window.DATA = ")
-    data, end = json.JSONDecoder().raw_decode(html, start)
+    data = _reference_window_data()
     data["originContent"]["text"] = HOSTILE_BODY
-    body = render(extract(REFERENCE.url, html[:start] + json.dumps(data, ensure_ascii=False) + html[end:]))
+    body = render(extract(REFERENCE.url, _with_window_data(data)))
     _assert_hostile_body_neutralised(body)
     assert "[好链接](https://example.org/ok)" in body and "[相对链接](https://news.qq.com/relative/path)" in body
 
@@ -198,14 +208,12 @@ SHORTCODE_BODY = (
 
 def shortcode_page() -> str:
     """The reference Tencent page with shortcodes in its title, body, caption, code and link text."""
-    html = REFERENCE.html.read_text(encoding="utf-8")
-    start = html.index("window.DATA = ") + len("window.DATA = ")
-    data, end = json.JSONDecoder().raw_decode(html, start)
+    data = _reference_window_data()
     data["title"] = data["title"] + ' {{< param "title" >}}'
     data["originContent"]["text"] = SHORTCODE_BODY
     image = next(iter(data["originAttribute"].values()))
     data["originAttribute"] = {"IMG_0": {**image, "desc": '图注 {{< param "title" >}} {{% nosuch %}}'}}
-    return html[:start] + json.dumps(data, ensure_ascii=False) + html[end:]
+    return _with_window_data(data)
 
 
 def test_no_hugo_shortcode_survives_in_any_string_of_the_file() -> None:
