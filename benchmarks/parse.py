@@ -16,6 +16,7 @@ import argparse
 import sys
 import time
 import tomllib
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,16 +57,16 @@ def main() -> None:
         source_parser = parser_for(url)
         article = extract(url, body)
         times = {
-            "parser": _ms_per_call(lambda: source_parser.parse(url, html), rounds),
-            "extract": _ms_per_call(lambda: extract(url, body), rounds),
-            "render": _ms_per_call(lambda: render(article), rounds),
-            "trafilatura": _ms_per_call(lambda: trafilatura.extract(html, url=url, include_images=True), rounds),
+            "parser": _ms_per_call(partial(source_parser.parse, url, html), rounds),
+            "extract": _ms_per_call(partial(extract, url, body), rounds),
+            "render": _ms_per_call(partial(render, article), rounds),
+            "trafilatura": _ms_per_call(partial(trafilatura.extract, html, url=url, include_images=True), rounds),
         }
         times["markdown"] = max(times["extract"] - times["parser"], 0.0)
         article_body = source_parser.parse(url, html).body
         sanitize_fragment(article_body)
         clean_html = tostring(article_body, encoding="unicode", with_tail=False)
-        times["markdownify"] = _ms_per_call(lambda: convert_clean_html(clean_html, url), rounds)
+        times["markdownify"] = _ms_per_call(partial(convert_clean_html, clean_html, url), rounds)
         floor += times["markdownify"] + times["render"]
         times["total"] = times["extract"] + times["render"]
         for column in columns:

@@ -16,6 +16,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +61,8 @@ def main() -> None:
     for shape in SHAPES:
         for size in sizes:
             html = page(shape, size)
-            ours, outcome = cpu_seconds(lambda: extract("https://www.example.com/news/12345678.html", html, undated="write"))
-            theirs = f"{cpu_seconds(lambda: trafilatura.extract(html.decode()))[0]:.2f}" \
+            ours, outcome = cpu_seconds(partial(extract, "https://www.example.com/news/12345678.html", html, undated="write"))
+            theirs = f"{cpu_seconds(partial(trafilatura.extract, html.decode()))[0]:.2f}" \
                 if size <= arguments.trafilatura_max else "-"
             print(f"{shape:<6} {size:>10} {len(html) / 1e6:>6.2f} {ours:>10.2f} {theirs:>14} "
                   f"{ours / size * 1000:>13.3f} {outcome}")

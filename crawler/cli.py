@@ -199,7 +199,12 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     from scrapy.crawler import CrawlerProcess
 
     from crawler.signals import (
-        article_failed, article_written, crawl_progress, crawl_warning, image_failed, killed_run_recovered,
+        article_failed,
+        article_written,
+        crawl_progress,
+        crawl_warning,
+        image_failed,
+        killed_run_recovered,
     )
     from crawler.spiders.base import crawl_summary
 

@@ -86,7 +86,7 @@ def apply_config(settings: BaseSettings) -> None:
 
 _SETTING_CHOICES = {"IMAGES": ("remote", "download"), "LAYOUT": ("flat", "bundle"), "UNDATED_ARTICLES": ("skip", "write")}
 _INT_SETTINGS = ("MAX_ARTICLES_PER_RUN", "RETRY_TIMES", "REDIRECT_MAX_TIMES", "MAX_LINKS_PER_DOCUMENT",
-                 "MAX_CHILD_SITEMAPS", "FAILED_RETRY_RUNS", "DOWNLOAD_MAXSIZE", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS")
+                 "MAX_CHILD_SITEMAPS", "FAILED_RETRY_RUNS", "QQ_FEED_STALE_PAGES", "DOWNLOAD_MAXSIZE", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS")
 _FLOAT_SETTINGS = ("DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL", "RETRY_BACKOFF_BASE", "RETRY_BACKOFF_MAX",
                    "AUTOTHROTTLE_START_DELAY", "DOWNLOAD_DELAY")
 _BOOL_SETTINGS = ("FORCE_REWRITE", "RETRY_FAILED", "FOLLOW_OFFSITE_REDIRECTS", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED")
@@ -108,7 +108,7 @@ def check_settings(settings: BaseSettings) -> None:
                 value = read(name)
             except (ValueError, TypeError):
                 raise ConfigError(f"setting {name} must be {kind}, not {settings.get(name)!r}") from None
-            if kind.endswith("number") and value < 0:
+            if isinstance(value, int | float) and value < 0:
                 raise ConfigError(f"setting {name} must not be negative, not {settings.get(name)!r}")
 
 

@@ -98,8 +98,8 @@ def _relative(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
         seconds = _UNIT_SECONDS.get(unit) or _UNIT_SECONDS.get(unit.rstrip("s"), 0)
         return local_now - timedelta(seconds=int(match.group("count")) * seconds)
     if match := _NAMED_DAY.search(text):
-        day = local_now - timedelta(days=_DAYS_BACK.get(match.group("day").lower(), 0))
-        return _build(zone, day.year, day.month, day.day, int(match.group("hour")), int(match.group("minute")))
+        date = local_now - timedelta(days=_DAYS_BACK.get(match.group("day").lower(), 0))
+        return _build(zone, date.year, date.month, date.day, int(match.group("hour")), int(match.group("minute")))
     if match := _MONTH_DAY.search(text):
         month, day = int(match.group("month")), int(match.group("day"))
         second = int(match.group("second") or 0)

@@ -19,7 +19,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    resolve_encoding,
+)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),

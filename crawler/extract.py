@@ -17,7 +17,6 @@ from crawler.sources import GENERIC, ParsedPage, SourceParser, parser_for
 from crawler.summary import summarize
 from crawler.urls import given_http_url
 
-
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 """Largest page ``extract`` accepts by default (the crawl passes its ``DOWNLOAD_MAXSIZE``)."""
 _BINARY_SIGNATURES = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"RIFF")

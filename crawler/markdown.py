@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
@@ -58,7 +59,11 @@ class MarkdownBody:
     paragraphs: list[str] = field(default_factory=list)
 
 
-class _ArticleConverter(MarkdownConverter):
+# markdownify's stub declares none of the escape/convert_* methods this class extends.
+_MarkdownConverter: Any = MarkdownConverter
+
+
+class _ArticleConverter(_MarkdownConverter):
     """markdownify with safe links and images, and text that cannot become HTML, links or shortcodes."""
 
     def __init__(self, base_url: str, images: list[str]) -> None:

@@ -138,5 +138,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def _wait(self, seconds: float) -> None:
         if seconds > 0:
-            self.crawler.stats.inc_value("newsmd/retry/backoff_seconds", seconds)
+            self.crawler.stats.inc_value("newsmd/retry/backoff_seconds", round(seconds))
             await asyncio.sleep(seconds)

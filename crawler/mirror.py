@@ -3,8 +3,9 @@
 Point the ``MIRROR`` setting at it and the ``qq`` spider crawls the snapshot exactly as it would
 crawl the site. The folder holds:
 
-* ``web_feed/getPCList/<channel_id>/<page>.json``: answers to the channel feed POSTs (a missing
-  page answers ``{"code": 0, "data": []}``, as the site does past its last page);
+* ``web_feed/getPCList/<channel_id>/<flush_num>.json``: answers to the channel feed POSTs, pages
+  numbered from 1 (a missing page answers ``{"code": 0, "data": []}``, as the site does past its
+  last page);
 * ``gw/event/hot_ranking_list.json``: the hot list;
 * ``rain/a/<ID>.html`` (also served for ``/a/<ID>``): article pages.
 
@@ -51,11 +52,11 @@ class LocalHTTPServer:
             # anyway, and a POST sent on such a dead connection fails (GETs are retried silently).
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.hits.append(f"GET {self.path}")
                 self._send(server.answer("GET", self.path, b"", dict(self.headers)))
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(min(length, 1 << 20))
                 server.hits.append(f"POST {self.path} {body.decode('utf-8', 'replace')}")
@@ -86,6 +87,7 @@ class LocalHTTPServer:
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{host}:{port}"
 
     def __enter__(self) -> Self:
@@ -135,7 +137,7 @@ class MirrorServer(LocalHTTPServer):
             return 404, "text/plain", b"not found"
         try:
             request = json.loads(body)
-            channel, page = str(request["channel_id"]), int(request["page"])
+            channel, page = str(request["channel_id"]), int(request["flush_num"])
         except (ValueError, KeyError, TypeError):
             return 400, "text/plain", b"bad request"
         if not _NAME.match(channel):

@@ -76,6 +76,12 @@ RETRY_TIMES = 3
 # Wait before retry n: RETRY_BACKOFF_BASE * 2**(n-1) seconds (or Retry-After), at most RETRY_BACKOFF_MAX.
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60.0
+# Tencent answers 567 under load: a "slow down", retried with the backoff like 429.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429, 567]
+
+# A channel feed is read until --pages pages, or until this many pages in a row bring no article
+# not already seen in the run (a feed that ignores paging, or its end).
+QQ_FEED_STALE_PAGES = 3
 # Redirects: at most this many per page (a loop fails as too_many_redirects), and none to another
 # site (offsite_redirect) unless FOLLOW_OFFSITE_REDIRECTS is on.
 REDIRECT_MAX_TIMES = 5

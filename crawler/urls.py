@@ -6,7 +6,6 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-
 _SAFE_IN_MARKDOWN = "/:?#[]@!$&'*+,;=%~-._"
 
 

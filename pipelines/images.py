@@ -18,8 +18,10 @@ from typing import Any, NoReturn
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.pipelines.files import FilesPipeline
 from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.media import FileInfo, FileInfoOrError
+from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
 from crawler.article import Article
@@ -132,7 +134,7 @@ class ArticleImagesPipeline(FilesPipeline):
         referer = item.url or item.canonical_url
         return [Request(url, headers={"Referer": referer}, callback=NO_CALLBACK) for url in self._image_urls(item)]
 
-    def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> dict[str, Any] | None:
+    def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> Deferred[FileInfo | None] | None:
         known = self.state.image_file(item.source, item.article_id, request.url)
         if known is None:
             return None
@@ -140,7 +142,7 @@ class ArticleImagesPipeline(FilesPipeline):
         if not (self.options.root / path).is_file():
             return None
         self.crawler.stats.inc_value("newsmd/images/uptodate")
-        return {"url": request.url, "path": str(path), "checksum": None, "status": "uptodate"}
+        return succeed(FileInfo(url=request.url, path=str(path), checksum=None, status="uptodate"))
 
     def file_path(self, request: Request, response: Any = None, info: Any = None, *, item: Any = None) -> str:
         if response is None or item is None:  # only asked with a response: see media_to_download
@@ -148,7 +150,7 @@ class ArticleImagesPipeline(FilesPipeline):
         name = hashlib.sha256(response.body).hexdigest()[:20] + _checked_extension(response)
         return str(self._bundle(item) / name)
 
-    async def media_downloaded(self, response: Any, request: Request, info: Any, *, item: Any = None) -> dict[str, Any]:
+    async def media_downloaded(self, response: Any, request: Request, info: Any, *, item: Any = None) -> FileInfo:
         if response.status != 200:
             raise ImageNotStored(f"HTTP {response.status}")
         if not response.body:
@@ -170,12 +172,12 @@ class ArticleImagesPipeline(FilesPipeline):
             raise failure.value
         raise ImageNotStored(failure.getErrorMessage() or type(failure.value).__name__)
 
-    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+    def item_completed(self, results: list[FileInfoOrError], item: Any, info: Any) -> Any:
         if not isinstance(item, Article):
             return item
         stored: dict[str, str] = {}
-        for url, (ok, value) in zip(self._image_urls(item), results, strict=True):
-            if ok:
+        for url, (_, value) in zip(self._image_urls(item), results, strict=True):
+            if not isinstance(value, Failure):
                 stored[url] = PurePosixPath(value["path"]).name
             else:
                 self.crawler.stats.inc_value("newsmd/images/failed")

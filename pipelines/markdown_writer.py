@@ -11,7 +11,12 @@ from typing import Any
 from crawler.article import Article
 from crawler.front_matter import render
 from crawler.signals import article_written
-from pipelines.storage import WriteResult, article_path, remove_stale_temp_files, write_atomic
+from pipelines.storage import (
+    WriteResult,
+    article_path,
+    remove_stale_temp_files,
+    write_atomic,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ CHANNELS = {
     "news_news_tech": [["rain-20260810A0BO7100-excerpt", "omn-video-TWF2021042600346900"]],
 }
 VIDEO_ITEM = {"id": "20260810V0AB1200", "articletype": "4", "title": "视频：演示用的视频条目"}
+"""One video item per channel (each channel's its own ID: a crawl counts a skipped item once)."""
 # The hot list, built from the documented structure (../shared/reference/tencent-news.md): no saved
 # answer exists. It repeats two finance articles, so a crawl of both start points must dedupe them.
 HOT_LIST = ["rain-20250214A05WPR00", "omn-20201130A0G1JJ00"]
@@ -67,8 +68,8 @@ def main() -> None:
     if MIRROR.exists():
         shutil.rmtree(MIRROR)
     (MIRROR / "rain" / "a").mkdir(parents=True)
-    for channel, feed_pages in CHANNELS.items():
-        for number, names in enumerate(feed_pages):
+    for channel_number, (channel, feed_pages) in enumerate(CHANNELS.items()):
+        for number, names in enumerate(feed_pages, start=1):
             items = []
             for name in names:
                 html = (FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8")
@@ -76,8 +77,9 @@ def main() -> None:
                 link = MIRROR / "rain" / "a" / f"{facts['id']}.html"
                 link.symlink_to(os.path.relpath(FIXTURES / "qq" / pages[name]["file"], link.parent))
                 items.append(feed_item(item_template, facts["id"], facts["title"], facts["pubtime"]))
-            if number == 0:
-                items.append({**copy.deepcopy(item_template), **VIDEO_ITEM})
+            if number == 1:
+                video_id = VIDEO_ITEM["id"][:-4] + f"{12 + channel_number:02d}00"
+                items.append({**copy.deepcopy(item_template), **VIDEO_ITEM, "id": video_id})
             write_feed_page(MIRROR, channel, number, items, block_template)
     hot_items = [HOT_HEADER]
     for name in HOT_LIST:

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, page
+
 from crawler import ExtractionError, extract
 
 REFERENCE = page("rain-20250214A05WPR00")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import frontmatter
 import pytest
-
 from conftest import ROOT, page
+
 from crawler.config import ConfigError, config_settings
 
 REFERENCE = page("rain-20250214A05WPR00")

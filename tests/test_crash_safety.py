@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, page
 from scrapy.utils.test import get_crawler
 
-from conftest import ROOT, page
 from crawler import extract, render
 from pipelines.markdown_writer import MarkdownWriterPipeline
 from pipelines.storage import remove_stale_temp_files

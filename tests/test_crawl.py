@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, page
+
 from crawler.mirror import Answer, MirrorServer
 from crawler.sources.qq_feed import parse_channel_feed
 
@@ -51,7 +51,7 @@ def _summary(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def _article_fetches(mirror: MirrorServer) -> list[str]:
-    return [hit for hit in mirror.hits if hit.startswith("GET /rain/a/") or hit.startswith("GET /a/")]
+    return [hit for hit in mirror.hits if hit.startswith(("GET /rain/a/", "GET /a/"))]
 
 
 def test_the_real_feed_excerpt_parses() -> None:
@@ -87,7 +87,7 @@ def test_a_changed_article_is_the_only_one_rewritten(snapshot: Path, tmp_path: P
         before = {path.name: path.read_bytes() for path in (out / "qq").glob("*.md")}
         article = snapshot / "rain" / "a" / "20201130A0G1JJ00.html"
         article.write_text(article.read_text(encoding="utf-8").replace("热度：52.9K", "热度：99.9K"), encoding="utf-8")
-        feed = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "1.json"
+        feed = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "2.json"
         feed.write_text(feed.read_text(encoding="utf-8").replace('"update_time": "2020-11-30 21:48:28"', '"update_time": "2020-12-01 08:00:00"'), encoding="utf-8")
         mirror.hits.clear()
         third = _crawl(mirror, out, cli_env)
@@ -123,7 +123,7 @@ def test_a_deleted_or_edited_file_is_written_again(snapshot: Path, tmp_path: Pat
 
 def test_feed_faults_end_the_crawl_cleanly_and_are_counted(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
     finance = snapshot / "web_feed" / "getPCList" / "news_news_finance"
-    shutil.copyfile(finance / "0.json", finance / "1.json")  # a feed that loops on the same page
+    shutil.copyfile(finance / "1.json", finance / "2.json")  # a feed that loops on the same page
     (snapshot / "rain" / "a" / "20260810A0BO7100.html").write_text("<html><body>truncated", encoding="utf-8")
     (snapshot / "rain" / "a" / "TWF2021042600346900.html").unlink()  # 404, and its view.inews retry
     out = tmp_path / "content"
@@ -132,7 +132,7 @@ def test_feed_faults_end_the_crawl_cleanly_and_are_counted(snapshot: Path, tmp_p
     assert result.returncode == 1
     assert _summary(result) == "4 discovered / 2 written / 0 updated / 0 unchanged / 2 skipped / 2 failed"
     finance_pages = [hit for hit in mirror.hits if hit.startswith("POST") and "news_news_finance" in hit]
-    assert len(finance_pages) == 2  # page 1 repeats page 0: page 2 is never asked for
+    assert len(finance_pages) == 3  # read to --pages 3, no further
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
     assert len(errors) == 2
     assert any("20260810A0BO7100" in line and line.endswith("[truncated]") for line in errors)
@@ -206,10 +206,45 @@ def test_a_job_folder_left_cut_off_by_a_kill_is_recovered(snapshot: Path, tmp_pa
     assert _files(resumed) == _files(reference)
 
 
+class PagelessMirror(MirrorServer):
+    """The snapshot, from a feed that ignores which page is asked for and answers its first page."""
+
+    def answer_post(self, path: str, body: bytes) -> Answer:
+        request = json.loads(body)
+        return super().answer_post(path, json.dumps({**request, "flush_num": 1}).encode())
+
+
+def test_the_channel_feed_is_paged_as_current_clients_page_it(snapshot: Path, tmp_path: Path,
+                                                               cli_env: dict[str, str]) -> None:
+    with PagelessMirror(snapshot) as mirror:
+        result = _crawl(mirror, tmp_path / "content", cli_env, "--channels", "finance", "--pages", "10")
+    assert result.returncode == 0, result.stderr
+    pages = [json.loads(hit.split(" ", 2)[2]) for hit in mirror.hits if hit.startswith("POST /web_feed/getPCList")]
+    assert [page["flush_num"] for page in pages] == [1, 2, 3, 4]  # 3 pages in a row with nothing new: stop
+    assert {page["forward"] for page in pages} == {"2"} and {page["item_count"] for page in pages} == {20}
+    assert len({page["device_id"] for page in pages}) == 1 and re.fullmatch(r"[0-9a-f]{36}", pages[0]["device_id"])
+    assert all("page" not in page and page["qimei36"] == page["device_id"] for page in pages)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("newsmd: warning:")]
+    assert len(warnings) == 1 and "channel finance: stopped at page 4 of 10" in warnings[0]
+    assert warnings[0].endswith("[stopped_early]")
+    assert _summary(result).startswith("2 discovered / 2 written")
+
+
+def test_an_aggregate_card_is_unwrapped_and_its_undated_teasers_skipped() -> None:
+    real = json.loads((ROOT / "tests/fixtures/not-articles/qq-feed-news_news_fx-excerpt.json").read_text(encoding="utf-8"))
+    card = real["data"][0]
+    teaser = {**card["sub_item"][0], "id": "20260810A0TEAS00", "publish_time": ""}
+    lone = {**card["sub_item"][0], "id": "20260810A0LONE00", "publish_time": ""}
+    answer = {"code": 0, "data": [{**card, "sub_item": [*card["sub_item"], teaser]}, lone]}
+    entries = parse_channel_feed(json.dumps(answer))
+    assert [(entry.kind, entry.article_id) for entry in entries] == [
+        ("article", "20260810A0BO7100"), ("other", "20260810A0TEAS00"), ("article", "20260810A0LONE00")]
+
+
 class FaultyMirror(MirrorServer):
     """The snapshot, with scripted faults per article ID, one per request, then normal answers.
 
-    Faults: ``500``, ``429`` (with ``Retry-After: 1``), ``slow`` (answers after 3 s), ``truncate``
+    Faults: ``500``, ``567`` (Tencent's "slow down"), ``429`` (with ``Retry-After: 1``), ``slow`` (answers after 3 s), ``truncate``
     (announces the full length, sends half, closes), ``reset`` (closes the connection with a TCP
     reset, nothing sent), ``loop`` (redirects to itself), ``moved`` (redirects to the same path on
     new.qq.com), ``offsite`` (redirects to another site, which the mirror also serves).
@@ -243,7 +278,7 @@ class FaultyMirror(MirrorServer):
             host = {"loop": "news.qq.com", "moved": "new.qq.com", "offsite": OFFSITE_HOST}[fault]
             self._redirect(handler, f"https://{host}{handler.path}")
             return
-        if fault in ("500", "429"):
+        if fault in ("500", "429", "567"):
             handler.send_response(int(fault))
             if fault == "429":
                 handler.send_header("Retry-After", "1")
@@ -269,7 +304,7 @@ class FaultyMirror(MirrorServer):
 
 def test_server_faults_are_retried_with_backoff_then_counted(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
     faults = {
-        "20250214A05WPR00": ["500"],
+        "20250214A05WPR00": ["567"],
         "20190907A081B000": ["500"] * 10,
         "20201130A0G1JJ00": ["slow"],
         "20260810A0BO7100": ["truncate"] * 10,
@@ -383,7 +418,7 @@ def test_the_hot_list_is_another_start_point_deduplicated_with_the_channels(
         mirror.hits.clear()
         second = _crawl(mirror, out, cli_env, "--hot")
     assert second.returncode == 0, second.stderr
-    assert _summary(second) == "5 discovered / 1 written / 0 updated / 4 unchanged / 3 skipped / 0 failed"
+    assert _summary(second) == "5 discovered / 1 written / 0 updated / 4 unchanged / 2 skipped / 0 failed"  # one video in two lists
     assert _article_fetches(mirror) == ["GET /rain/a/20190907A081B000"]
 
 
@@ -500,7 +535,7 @@ def test_a_permanent_failure_fails_one_run_then_is_a_known_failure(snapshot: Pat
         assert _article_fetches(mirror) == []  # not fetched again
         assert "newsmd: error:" not in second.stderr
 
-        finance = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "1.json"
+        finance = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "2.json"
         finance.write_text(finance.read_text(encoding="utf-8").replace('"update_time": "2020-11-30 21:48:28"',
                                                                        '"update_time": "2020-12-01 08:00:00"'), encoding="utf-8")
         mirror.hits.clear()
@@ -509,7 +544,7 @@ def test_a_permanent_failure_fails_one_run_then_is_a_known_failure(snapshot: Pat
         assert updated.returncode == 0 and _summary(updated).endswith(" / 1 failed")  # failed before: not new
 
         (snapshot / "rain" / "a" / "20190907A081B000.html").write_text("<html><body>gone</body></html>")
-        feed = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "0.json"
+        feed = snapshot / "web_feed" / "getPCList" / "news_news_finance" / "1.json"
         feed.write_text(feed.read_text(encoding="utf-8").replace("2019-09-07 19:02:26", "2019-09-08 19:02:26"), encoding="utf-8")
         third = _crawl(mirror, out, cli_env)
         assert third.returncode == 1  # a new failure

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import frontmatter
 import pytest
-
 from conftest import page
+
 from crawler import extract, render
 from crawler.dates import UTC, parse_page_time, response_time
 from crawler.errors import ExtractionError

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import page
+
 from crawler import extract, render
 from crawler.encoding import decode_html
 

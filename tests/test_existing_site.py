@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN, ROOT, page
+
 from crawler.hugo_site import find_site_config, setup_site, time_zone_warning
 
 REFERENCE = page("rain-20250214A05WPR00")

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, LocalSite, page
+from conftest import ROOT, LocalSite, page
 
 REFERENCE = page("rain-20250214A05WPR00")
 CHANNEL = page("channel-finance-20190923000843")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+
 from crawler import ExtractionError, extract, render
 from crawler.sources import parser_for
 from crawler.sources.generic import article_id_for, source_name

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import SavedPage, page, saved_pages
+
 from crawler import extract, render
 
 _LINE_END_SPACE = re.compile(r"[ \t\xa0]+$", re.MULTILINE)

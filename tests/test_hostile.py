@@ -12,10 +12,10 @@ from typing import Any
 
 import frontmatter
 import pytest
+from conftest import SavedPage, page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SavedPage, page
 from crawler import ExtractionError, extract, render
 from crawler.extract import MAX_PAGE_BYTES
 

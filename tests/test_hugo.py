@@ -16,13 +16,13 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import BIN, FIXTURES, ROOT, LocalSite, command_env, page
+from test_hostile import shortcode_page
+from test_images import get_with_images, serve_article_and_images
+
 from crawler import extract, render
 from crawler.site import init_site
 from pipelines.markdown_writer import OutputOptions, write_article
-from test_hostile import shortcode_page
-from test_images import get_with_images, serve_article_and_images
 
 HUGO = BIN / "hugo"
 CHROMIUM = Path("/usr/bin/chromium")

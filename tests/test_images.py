@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, LocalSite, page
+
 from pipelines.images import content_url_path, raster_extension, replace_image_target
 
 ARTICLE = page("omn-20190907A081B000")

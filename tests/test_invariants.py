@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, saved_pages
+
 from crawler import ExtractionError, extract, render
 from crawler.encoding import decode_html
 
@@ -49,7 +49,7 @@ def _empty_emphasis(line: str) -> bool:
         return True
     for delimiter in (r"(?<![\\*])\*\*", r"(?<![\\*])\*(?!\*)"):
         marks = list(re.finditer(delimiter, line))
-        if any(not re.search(r"\w", line[opening.end():closing.start()]) for opening, closing in zip(marks[::2], marks[1::2])):
+        if any(not re.search(r"\w", line[opening.end():closing.start()]) for opening, closing in zip(marks[::2], marks[1::2], strict=False)):
             return True
     return False
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ROOT, LocalSite, SavedPage, page
+
 from crawler import extract
 from crawler.link_scope import LinkScope
 from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-
 from conftest import page
+
 from crawler import Article, extract
 from crawler.sources.qq import article_id_from_url, canonical_url
 

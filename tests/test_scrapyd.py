@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import requests
-
 from conftest import ROOT
+
 from crawler.mirror import MirrorServer
 
 PROJECT_FILES = ("scrapy.cfg", "pyproject.toml", "README.md", "crawler", "pipelines")

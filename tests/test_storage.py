@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from pipelines.storage import (
-    UnsafePathError, article_path, name_from_file, remove_stale_temp_files, safe_name, write_atomic,
+    UnsafePathError,
+    article_path,
+    name_from_file,
+    remove_stale_temp_files,
+    safe_name,
+    write_atomic,
 )
 
 

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, LocalSite
 
 PAGE = "tests/fixtures/qq/rain-20250214A05WPR00.html"

@@ -18,7 +18,7 @@ from crawler.sources.weixin import WeChatParser
 from crawler.urls import given_http_url
 
 PARSERS: list[SourceParser] = [WeChatParser(), TencentNewsParser(), NetEaseParser(), SinaParser(), ToutiaoParser()]
-GENERIC: SourceParser = GenericParser(site_sources=[parser.name for parser in PARSERS])
+GENERIC = GenericParser(site_sources=[parser.name for parser in PARSERS])
 
 __all__ = ["GENERIC", "PARSERS", "ParsedPage", "SourceParser", "parser_for"]
 

@@ -59,7 +59,10 @@ class Identity:
 class SourceParser(Protocol):
     """A per-source parser: a plain object from (url, html) to a ``ParsedPage``, no Scrapy."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The source's short name: its files' folder and category."""
+        ...
 
     def matches(self, url: str) -> bool:
         """Whether this parser handles pages at ``url``."""

@@ -21,8 +21,21 @@ from lxml.html import HtmlElement
 
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
-from crawler.html import body_of, new_element, parse_document, refuse_cut_off_document, remove
-from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, cover_image, image_source
+from crawler.html import (
+    body_of,
+    new_element,
+    parse_document,
+    refuse_cut_off_document,
+    remove,
+)
+from crawler.sources.base import (
+    BEIJING,
+    Identity,
+    ParsedPage,
+    clean_text,
+    cover_image,
+    image_source,
+)
 from crawler.urls import absolute_http_url, host_of, registrable_domain, site_label
 
 MAX_ELEMENTS = 50_000
@@ -214,7 +227,10 @@ class GenericParser:
 
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of any site; ``ExtractionError`` when it has no article."""
-        from trafilatura.utils import HTML_PARSER, load_html  # loaded on first use: site parsers need none of it
+        from trafilatura.utils import (  # loaded on first use: site parsers need none of it
+            HTML_PARSER,
+            load_html,
+        )
 
         doc = load_html(html)  # trafilatura's loader: the same tree it would build, None for non-HTML
         if doc is None:

@@ -24,7 +24,16 @@ from lxml.html import HtmlElement
 
 from crawler.dates import parse_page_time
 from crawler.errors import ExtractionError
-from crawler.html import body_of, new_element, parse_document, previous_element, remove, select, select_one, text_of
+from crawler.html import (
+    body_of,
+    new_element,
+    parse_document,
+    previous_element,
+    remove,
+    select,
+    select_one,
+    text_of,
+)
 from crawler.markdown import DEFAULT_ALT
 from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, meta_content
 from crawler.urls import absolute_http_url, host_of
@@ -262,9 +271,7 @@ class TencentNewsParser:
                 return ""
             caption = record.get("desc")
             alt = clean_text(caption) if isinstance(caption, str) else ""
-            return '<img src="{}" alt="{}">'.format(
-                html_lib.escape(src, quote=True), html_lib.escape(alt or DEFAULT_ALT, quote=True)
-            )
+            return f'<img src="{html_lib.escape(src, quote=True)}" alt="{html_lib.escape(alt or DEFAULT_ALT, quote=True)}">'
 
         resolved = _PLACEHOLDER.sub(image, text)
         if unresolved:
@@ -301,7 +308,7 @@ class TencentNewsParser:
             video = _json_object_at(code, match.end()) if match else None
             vid = video.get("vid") if video else None
             poster = body_image_url(str(video.get("img") or "")) if video else None
-            if not isinstance(vid, str) or not re.fullmatch(r"[A-Za-z0-9]+", vid) or not poster:
+            if video is None or not isinstance(vid, str) or not re.fullmatch(r"[A-Za-z0-9]+", vid) or not poster:
                 continue
             title = clean_text(str(video.get("title") or "")) or "视频"
             link = new_element(body, "a", href=f"https://v.qq.com/x/page/{vid}.html", **{"data-video": vid})

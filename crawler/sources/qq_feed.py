@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ HOT_URL = "https://r.inews.qq.com/gw/event/hot_ranking_list?page_size=50"
 ARTICLE_URL = "https://news.qq.com/rain/a/{}"
 FALLBACK_ARTICLE_URL = "https://view.inews.qq.com/a/{}"
 _ARTICLE_TYPES = frozenset({"0", "1"})
+_AGGREGATE_CARD = "525"
+FEED_PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,17 @@ def is_known_channel(channel: str) -> bool:
     return channel in CHANNELS or bool(_CHANNEL_ID.match(channel))
 
 
-def feed_request_body(channel: str, page: int) -> bytes:
-    """The JSON body of a ``getPCList`` request for ``channel`` (``finance`` or ``news_news_finance``)."""
+def new_device_id() -> str:
+    """A random device id of the shape 2025–26 clients send (36 hex characters), one per run."""
+    return secrets.token_hex(18)
+
+
+def feed_request_body(channel: str, flush_num: int, device_id: str) -> bytes:
+    """The JSON body of a ``getPCList`` request for page ``flush_num`` (1, 2, 3, …) of ``channel``
+    (``finance`` or ``news_news_finance``), as the clients of 2025–26 send it."""
     channel_id = channel if channel.startswith("news_news_") else f"news_news_{channel}"
-    body = {"base_req": {"from": "pc"}, "forward": "2" if page == 0 else "1", "channel_id": channel_id, "page": page}
+    body = {"base_req": {"from": "pc"}, "forward": "2", "qimei36": device_id, "device_id": device_id,
+            "flush_num": flush_num, "channel_id": channel_id, "item_count": FEED_PAGE_SIZE, "is_local_chlid": "no"}
     return json.dumps(body, separators=(",", ":")).encode()
 
 
@@ -73,7 +83,7 @@ def feed_headers(channel: str) -> dict[str, str]:
     """Headers the feed expects (Referer of the channel page, Origin, JSON content type)."""
     short = channel.removeprefix("news_news_")
     return {
-        "Referer": f"https://news.qq.com/ch/{short}",
+        "Referer": f"https://news.qq.com/ch/{short}/",
         "Origin": "https://news.qq.com",
         "Content-Type": "application/json;charset=UTF-8",
     }
@@ -92,36 +102,42 @@ def _load(body: bytes | str) -> dict[str, Any]:
     return answer
 
 
-def _entry(item: dict[str, Any]) -> FeedEntry | None:
-    link = item.get("link_info") if isinstance(item.get("link_info"), dict) else {}
-    raw_id = item.get("id")
-    article_id = raw_id if isinstance(raw_id, str) else ""
-    article_id = article_id_from_url(f"https://news.qq.com/rain/a/{article_id}") or article_id_from_url(
-        str(link.get("url") or item.get("url") or "")
+def _text(item: dict[str, Any], key: str) -> str:
+    value = item.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _entry(item: dict[str, Any], in_card: bool) -> FeedEntry | None:
+    link_info = item.get("link_info")
+    link = str(link_info.get("url") or "") if isinstance(link_info, dict) else ""
+    article_id = article_id_from_url(f"https://news.qq.com/rain/a/{_text(item, 'id')}") or article_id_from_url(
+        link or str(item.get("url") or "")
     )
     if not article_id:
         return None
-    text = {key: item.get(key) if isinstance(item.get(key), str) else "" for key in ("title", "publish_time", "update_time", "time")}
+    published = _text(item, "publish_time") or _text(item, "time")
     article_type = str(item.get("articletype", "0"))
     if article_id[8:9] == "V" or article_type in {"4", "56", "101"}:
         kind = "video"
-    elif article_type in _ARTICLE_TYPES:
+    elif article_type in _ARTICLE_TYPES and (published or not in_card):
         kind = "article"
     else:
-        kind = "other"
-    return FeedEntry(kind, article_id, text["title"], text["publish_time"] or text["time"], text["update_time"])
+        kind = "other"  # a card's item without a time is a teaser, not an article of the list
+    return FeedEntry(kind, article_id, _text(item, "title"), published, _text(item, "update_time"))
 
 
-def _walk(items: Any) -> Iterator[FeedEntry]:
+def _walk(items: Any, in_card: bool = False) -> Iterator[FeedEntry]:
+    """Entries of a list of items; a block (such as the ``525`` 热点精选 card, which has no page of
+    its own) stands for its ``sub_item`` list."""
     if not isinstance(items, list):
         return
     for item in items:
         if not isinstance(item, dict):
             continue
         if isinstance(item.get("sub_item"), list):
-            yield from _walk(item["sub_item"])
+            yield from _walk(item["sub_item"], in_card=in_card or str(item.get("articletype")) == _AGGREGATE_CARD)
             continue
-        entry = _entry(item)
+        entry = _entry(item, in_card)
         if entry is not None:
             yield entry
 

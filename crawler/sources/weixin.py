@@ -9,7 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.errors import ExtractionError
 from crawler.html import parse_document, select_one, text_of
-from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, image_source, meta_content
+from crawler.sources.base import (
+    BEIJING,
+    Identity,
+    ParsedPage,
+    clean_text,
+    image_source,
+    meta_content,
+)
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "weixin"

@@ -77,7 +77,7 @@ class ArticleSpider(Spider):
         if self.article_state is not None:
             self.article_state.close()
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
         """Extract the article; a page that is not one is logged, counted and skipped."""
         try:
             yield self.extract_article(response)

@@ -138,9 +138,10 @@ class LinkSpider(ArticleSpider):
             yield Request(link.url, callback=self.parse_article, errback=self.on_download_error, meta=meta,
                           dont_filter=True)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
         for article in super().parse_article(response):
-            self.pending[(article.source, article.article_id)] = response.meta["newsmd_link"]
+            if isinstance(article, Article):
+                self.pending[(article.source, article.article_id)] = response.meta["newsmd_link"]
             yield article
 
     def on_article_written(self, article: Article, result: Any) -> None:

@@ -36,7 +36,9 @@ class QQSpider(ArticleSpider):
         self.hot = flag(hot)
         self.force = flag(force)
         self.scheduled: set[str] = set()
-        self.seen_pages: dict[str, set[frozenset[str]]] = {}
+        self.device_id = qq_feed.new_device_id()
+        self.seen_in_channel: dict[str, set[str]] = {}
+        self.stale_pages: dict[str, int] = {}
         self.feed_versions: dict[str, str] = {}
         self.items: dict[str, str] = {}
 
@@ -51,20 +53,21 @@ class QQSpider(ArticleSpider):
         self.open_state()
         feed_url = self.settings.get("QQ_FEED_URL", qq_feed.FEED_URL)
         for channel in self.channels:
-            yield self._feed_request(feed_url, channel, 0)
+            yield self._feed_request(feed_url, channel, 1)
         if self.hot:
             yield Request(self.settings.get("QQ_HOT_URL", qq_feed.HOT_URL), callback=self.parse_hot,
                           errback=self.on_download_error, meta={DOCUMENT: True}, dont_filter=True)
 
     def _feed_request(self, feed_url: str, channel: str, page: int) -> Request:
         return Request(
-            feed_url, method="POST", body=qq_feed.feed_request_body(channel, page),
+            feed_url, method="POST", body=qq_feed.feed_request_body(channel, page, self.device_id),
             headers=qq_feed.feed_headers(channel), callback=self.parse_feed, errback=self.on_download_error,
             cb_kwargs={"channel": channel, "page": page}, meta={DOCUMENT: True}, dont_filter=True,
         )
 
     def parse_feed(self, response: Response, channel: str, page: int) -> Iterator[Request]:
-        """One feed page: schedule its new articles, then the next page unless it repeats."""
+        """Feed page ``page`` (from 1) of ``channel``: schedule its articles, then ask for the next
+        page, unless the feed has ended or several pages in a row brought nothing new."""
         stats = self.crawler.stats
         try:
             entries = qq_feed.parse_channel_feed(response.body)
@@ -73,20 +76,28 @@ class QQSpider(ArticleSpider):
             return
         if not entries:
             stats.inc_value("newsmd/feed/empty_page")
-            if page == 0:
+            if page == 1:
                 self.warn(response.url, "empty_channel", f"channel {channel}: its first feed page is empty "
                           "(is the channel name right?)")
+            else:
+                self.logger.info("channel %s: the feed ends at page %d", channel, page - 1)
             return
-        page_ids = frozenset(entry.article_id for entry in entries)
-        seen = self.seen_pages.setdefault(channel, set())
-        if page_ids in seen:
+        seen = self.seen_in_channel.setdefault(channel, set())
+        new_ids = {entry.article_id for entry in entries} - seen
+        seen |= new_ids
+        self.stale_pages[channel] = 0 if new_ids else self.stale_pages.get(channel, 0) + 1
+        if not new_ids:
             stats.inc_value("newsmd/feed/repeated_page")
-            self.logger.info("channel %s page %d repeats an earlier page; stopping", channel, page)
-            return
-        seen.add(page_ids)
         yield from self._follow(entries)
-        if page + 1 < self.pages:
-            yield self._feed_request(response.request.url if response.request else response.url, channel, page + 1)
+        if page >= self.pages:
+            return
+        stale_limit = self.settings.getint("QQ_FEED_STALE_PAGES", 3)
+        if self.stale_pages[channel] >= stale_limit:
+            stats.inc_value("newsmd/feed/stopped_early")
+            self.warn(response.url, "stopped_early", f"channel {channel}: stopped at page {page} of {self.pages}: "
+                      f"its last {stale_limit} pages brought no article not seen before")
+            return
+        yield self._feed_request(response.request.url if response.request else response.url, channel, page + 1)
 
     def parse_hot(self, response: Response) -> Iterator[Request]:
         """The hot list: schedule its new articles."""
@@ -101,12 +112,12 @@ class QQSpider(ArticleSpider):
         state = self.open_state()
         template = self.settings.get("QQ_ARTICLE_URL", qq_feed.ARTICLE_URL)
         for entry in entries:
-            if entry.kind != "article":
-                self.count("skipped", entry.kind)
-                continue
             if entry.article_id in self.scheduled:
                 continue
             self.scheduled.add(entry.article_id)
+            if entry.kind != "article":
+                self.count("skipped", entry.kind)
+                continue
             self.crawler.stats.inc_value("newsmd/discovered")
             known = state.get(SOURCE, entry.article_id)
             if known and entry.unchanged_since(known.feed_version) and not self.force and known.file_intact():
