@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo site test install clean
+.PHONY: demo site test lint install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ site: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The linter and the type checker, configured in pyproject.toml; .ci/run runs them.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info
