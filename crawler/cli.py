@@ -259,23 +259,34 @@ def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None
     from crawler.sources.qq_feed import CHANNELS, is_known_channel
     from crawler.spiders.links import FeedSpider, SitemapSpider, parse_since
     from crawler.spiders.qq import QQSpider
+    from crawler.spiders.qq_sitemap import SITEMAP_URL, QQSitemapSpider
     from crawler.urls import given_http_url
 
-    chosen = [name for name, value in (("a source", args.source), ("--feed", args.feed), ("--sitemap", args.sitemap))
-              if value]
+    qq_sitemap = bool(args.source) and args.sitemap is not None
+    chosen = [name for name, value in (("a source", args.source), ("--feed", args.feed),
+                                       ("--sitemap", args.sitemap is not None and not qq_sitemap)) if value]
     if len(chosen) != 1:
-        _error("give one of: a source (qq), --feed URL, --sitemap URL" + (f"; got {', '.join(chosen)}" if chosen else ""))
+        _error("give one of: a source (qq, with --sitemap [URL] for its sitemap), --feed URL, --sitemap URL"
+               + (f"; got {', '.join(chosen)}" if chosen else ""))
         return None
-    if args.source:
-        unknown = [channel for channel in args.channels.split(",") if not is_known_channel(channel.strip())]
-        if unknown or not args.channels.strip():
-            _error(f"unknown channel {', '.join(map(repr, unknown)) or repr(args.channels)}: choose from "
+    if qq_sitemap:
+        given = [option for option, value in (("--channels", args.channels), ("--pages", args.pages), ("--hot", args.hot))
+                 if value]
+        if given:
+            _error(f"{', '.join(given)} select channel feeds, not the sitemap: leave them out with --sitemap")
+            return None
+        args.sitemap = args.sitemap or SITEMAP_URL
+    elif args.source:
+        channels = args.channels or "news"
+        unknown = [channel for channel in channels.split(",") if not is_known_channel(channel.strip())]
+        if unknown or not channels.strip():
+            _error(f"unknown channel {', '.join(map(repr, unknown)) or repr(channels)}: choose from "
                    f"{', '.join(CHANNELS)}, or give a full channel id such as news_news_{CHANNELS[1]}")
             return None
         if args.since:
             _error("--since works with --sitemap only")
             return None
-        return QQSpider, {"channels": args.channels, "pages": args.pages, "hot": "1" if args.hot else "0"}
+        return QQSpider, {"channels": channels, "pages": args.pages or 1, "hot": "1" if args.hot else "0"}
     document = args.feed or args.sitemap
     if given_http_url(document) is None:
         _error(f"{'--feed' if args.feed else '--sitemap'} needs an http(s) URL, not {document!r}")
@@ -290,7 +301,7 @@ def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None
             _error("--since works with --sitemap only (a feed lists its own recent entries)")
             return None
         return FeedSpider, {"url": args.feed}
-    return SitemapSpider, {"url": args.sitemap, "since": args.since or ""}
+    return QQSitemapSpider if qq_sitemap else SitemapSpider, {"url": args.sitemap, "since": args.since or ""}
 
 
 def _crawl_command(args: argparse.Namespace) -> int:
@@ -422,12 +433,14 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = commands.add_parser("crawl", help="discover and write articles of a source (scheduled runs)")
     crawl.add_argument("source", nargs="?", choices=["qq"], help="the source to crawl (or --feed / --sitemap)")
     crawl.add_argument("--feed", metavar="URL", help="crawl the articles of an RSS, Atom or JSON feed")
-    crawl.add_argument("--sitemap", metavar="URL", help="crawl the articles of a sitemap (index, news sitemap)")
+    crawl.add_argument("--sitemap", metavar="URL", nargs="?", const="",
+                       help="crawl the articles of a sitemap (index, news sitemap); after qq: Tencent's own "
+                            "(default https://news.qq.com/sitemap/index.xml), for backfill")
     crawl.add_argument("--since", metavar="DATE", help="with --sitemap: skip entries whose lastmod is older")
     crawl.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                        help="with --feed/--sitemap: also follow links to HOST and its subdomains (repeatable; * for any site)")
-    crawl.add_argument("--channels", default="news", help="comma-separated channels (default: news)")
-    crawl.add_argument("--pages", type=_positive_int, default=1, help="feed pages per channel (default: 1)")
+    crawl.add_argument("--channels", help="comma-separated channels (default: news)")
+    crawl.add_argument("--pages", type=_positive_int, help="feed pages per channel (default: 1)")
     crawl.add_argument("--hot", action="store_true", help="also follow the hot list")
     crawl.add_argument("--force", action="store_true", help="fetch and rewrite every article")
     crawl.add_argument("--retry-failed", action="store_true",

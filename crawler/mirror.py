@@ -7,7 +7,8 @@ crawl the site. The folder holds:
   numbered from 1 (a missing page answers ``{"code": 0, "data": []}``, as the site does past its
   last page);
 * ``gw/event/hot_ranking_list.json``: the hot list;
-* ``rain/a/<ID>.html`` (also served for ``/a/<ID>``): article pages.
+* ``rain/a/<ID>.html`` (also served for ``/a/<ID>``): article pages;
+* ``sitemap/<name>.xml``: Tencent's sitemap index and its children.
 
 ``robots.txt`` and anything else missing answer 404.
 """
@@ -24,6 +25,7 @@ from typing import Self
 
 _ID = re.compile(r"^/(?:rain/)?a/([A-Za-z0-9]+)/?$")
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
+_SITEMAP = re.compile(r"^/sitemap/([A-Za-z0-9_]+)\.xml$")
 EMPTY_FEED = b'{"code": 0, "data": []}'
 
 
@@ -126,6 +128,9 @@ class MirrorServer(LocalHTTPServer):
             page = self.root / "rain" / "a" / f"{match.group(1)}.html"
             if page.is_file():
                 return 200, "text/html; charset=utf-8", page.read_bytes()
+        sitemap = _SITEMAP.match(path)
+        if sitemap and (self.root / "sitemap" / f"{sitemap.group(1)}.xml").is_file():
+            return 200, "application/xml", (self.root / "sitemap" / f"{sitemap.group(1)}.xml").read_bytes()
         if path == "/gw/event/hot_ranking_list":
             hot = self.root / "gw" / "event" / "hot_ranking_list.json"
             if hot.is_file():

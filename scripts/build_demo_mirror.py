@@ -91,7 +91,27 @@ def main() -> None:
     hot.parent.mkdir(parents=True)
     hot.write_text(json.dumps({"ret": 0, "idlist": [{"newslist": hot_items}]}, ensure_ascii=False, indent=1) + "\n",
                    encoding="utf-8")
+    write_sitemaps(MIRROR, [page_facts((FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8"))
+                            for feed_pages in CHANNELS.values() for names in feed_pages for name in names])
     print(f"built {MIRROR}")
+
+
+def write_sitemaps(root: Path, articles: list[dict[str, str]]) -> None:
+    """``sitemap/index.xml`` and its ``sitemap_<n>.xml`` children, in the shape Tencent's sitemap is
+    described (../shared/reference/tencent-news.md; no saved copy exists): the sitemap protocol,
+    ``news.qq.com/rain/a/<ID>`` URLs, ``lastmod`` the publication time in Beijing time. Two per child."""
+    folder = root / "sitemap"
+    folder.mkdir(parents=True)
+    children = [articles[start:start + 2] for start in range(0, len(articles), 2)]
+    index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for number, chunk in enumerate(children, start=1):
+        index.append(f"  <sitemap><loc>https://news.qq.com/sitemap/sitemap_{number}.xml</loc></sitemap>")
+        urls = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for facts in chunk:
+            lastmod = facts["pubtime"].replace(" ", "T") + "+08:00"
+            urls.append(f"  <url><loc>https://news.qq.com/rain/a/{facts['id']}</loc><lastmod>{lastmod}</lastmod></url>")
+        (folder / f"sitemap_{number}.xml").write_text("\n".join([*urls, "</urlset>", ""]), encoding="utf-8")
+    (folder / "index.xml").write_text("\n".join([*index, "</sitemapindex>", ""]), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -566,3 +566,43 @@ def test_a_passing_fault_is_tried_again_in_later_runs_then_given_up(snapshot: Pa
     assert _summary(runs[1]).endswith(" / 1 failed")  # tried again: a 500 may pass
     assert _summary(runs[2]).endswith(" / 0 failed / 1 known failures")  # given up after 2 runs
     assert len(fetches) == 2
+
+
+def _sitemap_crawl(mirror: MirrorServer, out: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    command = ["newsmd", "crawl", "qq", "--sitemap", "-o", str(out), "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()),
+               "-s", "AUTOTHROTTLE_START_DELAY=0.1", *extra]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
+
+
+def test_tencents_sitemap_backfills_into_the_channel_crawls_state(snapshot: Path, tmp_path: Path,
+                                                                  cli_env: dict[str, str]) -> None:
+    out = tmp_path / "content"
+    with MirrorServer(snapshot) as mirror:
+        backfill = _sitemap_crawl(mirror, out, cli_env, "--since", "2020-01-01")
+        assert backfill.returncode == 0, backfill.stderr
+        assert "GET /sitemap/index.xml" in mirror.hits and "GET /sitemap/sitemap_3.xml" in mirror.hits
+        assert _summary(backfill) == "5 discovered / 4 written / 0 updated / 0 unchanged / 1 skipped / 0 failed"
+        assert "20190907A081B000.md" not in {path.name for path in (out / "qq").iterdir()}  # lastmod 2019
+
+        mirror.hits.clear()
+        channels = _crawl(mirror, out, cli_env)  # the feeds know the sitemap's articles: only the 2019 one is new
+        assert _summary(channels) == "5 discovered / 1 written / 0 updated / 4 unchanged / 2 skipped / 0 failed"
+        assert _article_fetches(mirror) == ["GET /rain/a/20190907A081B000"]
+
+        mirror.hits.clear()
+        again = _sitemap_crawl(mirror, out, cli_env)  # and the sitemap knows what the feeds wrote
+        assert _summary(again) == "5 discovered / 0 written / 0 updated / 5 unchanged / 0 skipped / 0 failed"
+        assert _article_fetches(mirror) == []
+
+        child = snapshot / "sitemap" / "sitemap_1.xml"
+        child.write_text(child.read_text(encoding="utf-8").replace("2019-09-07T19:02:26", "2019-09-09T08:00:00"),
+                         encoding="utf-8")
+        mirror.hits.clear()
+        changed = _sitemap_crawl(mirror, out, cli_env)
+        assert _article_fetches(mirror) == ["GET /rain/a/20190907A081B000"]  # its lastmod changed
+        assert _summary(changed) == "5 discovered / 0 written / 0 updated / 5 unchanged / 0 skipped / 0 failed"
+    written = {path.name: path.read_bytes() for path in (out / "qq").glob("*.md")}
+    assert len(written) == 5
+    for article_id, fixture in ARTICLES.items():
+        got = _LINE_END_SPACE.sub("", written[f"{article_id}.md"].decode())
+        assert got == _LINE_END_SPACE.sub("", page(fixture).golden.read_text(encoding="utf-8"))

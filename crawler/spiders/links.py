@@ -122,7 +122,7 @@ class LinkSpider(ArticleSpider):
                 continue
             known = state.link(link.url)
             if (known is not None and (known.version == link.version or not link.version) and not self.force
-                    and known.file_intact()):
+                    and known.file_intact()) or (known is None and not self.force and self.written_before(link)):
                 self.count("unchanged", "not_fetched")
                 continue
             if self.known_failure(link.url, link.version):
@@ -138,6 +138,11 @@ class LinkSpider(ArticleSpider):
             yield Request(link.url, callback=self.parse_article, errback=self.on_download_error, meta=meta,
                           dont_filter=True)
 
+    def written_before(self, link: Link) -> bool:
+        """Whether a link this spider never recorded is an article another crawl wrote (and its file
+        is intact): none here; a source's own spider knows its articles by ID."""
+        return False
+
     def parse_article(self, response: Response) -> Iterator[Article | Request]:
         for article in super().parse_article(response):
             if isinstance(article, Article):
@@ -149,8 +154,13 @@ class LinkSpider(ArticleSpider):
         link = self.pending.pop((article.source, article.article_id), None)
         if link is not None:
             state = self.open_state()
-            state.record_link(link.url, link.version, str(result.path), self.recorded_hash(article, result.content_hash))
+            content_hash = self.recorded_hash(article, result.content_hash)
+            state.record_link(link.url, link.version, str(result.path), content_hash)
             state.clear_failure(link.url)
+            self.record_article(article, link, str(result.path), content_hash)
+
+    def record_article(self, article: Article, link: Link, path: str, content_hash: str) -> None:
+        """Also record a written article by its ID (for a source's own spider); nothing here."""
 
 
 class FeedSpider(LinkSpider):
