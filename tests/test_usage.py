@@ -131,3 +131,12 @@ def test_parse_takes_a_folder_stdin_and_the_url_the_page_names(tmp_path: Path, c
     no_output = subprocess.run(["newsmd", "parse", str(folder)], capture_output=True, text=True, env=cli_env, cwd=ROOT,
                                timeout=60)
     assert no_output.returncode == 2 and "is a folder: give -o DIR" in no_output.stderr
+
+
+def test_scrapy_list_prints_the_spiders_the_readme_names(cli_env: dict[str, str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = re.search(r"^scrapy list +# (.+)$", readme, re.MULTILINE)
+    assert named, "the README no longer shows scrapy list"
+    result = subprocess.run(["scrapy", "list"], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == named.group(1).split(", ")
