@@ -27,6 +27,21 @@ tag = "tags"
 
 [markup.goldmark.renderer]
 unsafe = false  # raw HTML in article bodies is dropped, never published
+
+# Mainroad's own settings (its exampleSite and docs/customization): what a post shows under its
+# title, and the sidebar. The layouts written when Mainroad is absent read the same ones.
+[params]
+mainSections = ["posts"]
+post_meta = ["author", "date", "categories"]
+
+[params.sidebar]
+home = "right"
+list = "right"
+single = "right"
+widgets = ["search", "recent", "categories", "taglist"]
+
+[params.widgets]
+recent_num = 5
 """
 
 LAYOUTS = {
@@ -57,6 +72,7 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; font-family: sans-serif;
   <h1 class="post__title">{{ .Title }}</h1>
   <div class="meta">
     <time class="post__date" datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02 15:04" }}</time>
+    {{ with .Params.author }}<span class="post__author">{{ . }}</span>{{ end }}
     {{ with .GetTerms "categories" }}<span class="post__categories">{{ range . }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</span>{{ end }}
   </div>
   {{ partial "thumbnail.html" (dict "page" . "class" "post") }}
@@ -69,7 +85,7 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; font-family: sans-serif;
     {{ with .NextInSection }}<a rel="next" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
   </nav>{{ end }}
 </article>
-{{ with .Params.sidebar }}{{ if ne . "none" }}{{ partial "sidebar.html" $ }}{{ end }}{{ end }}
+{{ with .Params.sidebar | default site.Params.sidebar.single }}{{ if ne . "none" }}{{ partial "sidebar.html" $ }}{{ end }}{{ end }}
 </div>
 {{ end }}
 """,
@@ -98,8 +114,8 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; font-family: sans-serif;
 {{- end }}
 """,
     "_partials/sidebar.html": """\
-<aside class="sidebar sidebar--{{ .Params.sidebar }}">
-  {{ range .Params.widgets }}
+<aside class="sidebar sidebar--{{ .Params.sidebar | default site.Params.sidebar.single }}">
+  {{ range .Params.widgets | default site.Params.sidebar.widgets }}
     {{ if eq . "recent" }}<section class="widget"><h3>最新文章</h3><ul>{{ range first 5 site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></section>{{ end }}
     {{ if eq . "taglist" }}<section class="widget"><h3>标签</h3>{{ range site.Taxonomies.tags }}<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ end }}</section>{{ end }}
     {{ if eq . "categories" }}<section class="widget"><h3>分类</h3>{{ range site.Taxonomies.categories }}<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ end }}</section>{{ end }}

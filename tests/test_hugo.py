@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import threading
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -182,3 +183,26 @@ def test_articles_with_escaped_ids_are_all_published(tmp_path: Path) -> None:
     titles = [re.search(r'<h1 class="post__title">(.*?)</h1>', html).group(1)  # type: ignore[union-attr]
               for html in _article_pages(site).values()]
     assert sorted(title.rsplit(" ", 1)[-1] for title in titles) == sorted(ids)
+
+
+def test_site_init_sets_mainroads_params_which_its_own_layouts_read_too(tmp_path: Path) -> None:
+    with_theme = tmp_path / "themed"
+    (with_theme / "themes" / "mainroad").mkdir(parents=True)
+    init_site(with_theme)
+    themed = tomllib.loads((with_theme / "hugo.toml").read_text(encoding="utf-8"))
+    assert themed["theme"] == "mainroad" and not (with_theme / "layouts").exists()
+    site = tmp_path / "site"
+    init_site(site)
+    config = tomllib.loads((site / "hugo.toml").read_text(encoding="utf-8"))
+    for params in (themed["params"], config["params"]):  # as Mainroad's docs name them
+        assert params["post_meta"] == ["author", "date", "categories"]
+        assert params["sidebar"] == {"home": "right", "list": "right", "single": "right",
+                                     "widgets": ["search", "recent", "categories", "taglist"]}
+        assert params["widgets"] == {"recent_num": 5} and params["mainSections"] == ["posts"]
+    post = site / "content" / "posts" / "plain.md"
+    post.write_text('---\ntitle: "无侧栏设置"\ndate: "2026-01-02 03:04:05"\nauthor: "记者甲"\n'
+                    'categories:\n  - "qq"\n---\n\n正文。\n', encoding="utf-8")
+    _hugo(site)
+    html = (site / "public" / "posts" / "plain" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="post__author">记者甲</span>' in html and ">2026-01-02 03:04</time>" in html
+    assert 'class="sidebar sidebar--right"' in html and "<h3>分类</h3>" in html  # the site's sidebar and widgets
