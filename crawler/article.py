@@ -24,6 +24,9 @@ class Article:
         images: absolute URLs of the body images, in page order.
         lang: BCP 47 language tag of the article (``zh-CN``).
         author: the media outlet or author name, when the page gives one.
+        tags: the source's own tags for the article (its keywords), when the page gives them.
+        site_name: the site's own name, for a source without a parser of its own (its category
+            and source link); ``""`` for supported sites, which go by ``source``.
         url: the URL the page was fetched from.
         fallbacks: the fields the site parser could not read and the generic parser did
             (``page`` for all of them, ``published``), for the crawl's counts.
@@ -40,5 +43,12 @@ class Article:
     images: list[str] = field(default_factory=list)
     lang: str = "zh-CN"
     author: str = ""
+    tags: list[str] = field(default_factory=list)
+    site_name: str = ""
     url: str = ""
     fallbacks: list[str] = field(default_factory=list)
+
+    @property
+    def source_label(self) -> str:
+        """How the article names its source in its category, tags and source link."""
+        return self.site_name or self.source

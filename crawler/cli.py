@@ -106,6 +106,8 @@ def _parse_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     settings = _settings(args)
     options = OutputOptions.from_settings(settings, args.output)
+    if args.output is not None:
+        _warn_about_time_zone(settings, args.output)
     status = EXIT_OK
     for name, body in pages:
         url = args.url or page_url(body)
@@ -132,6 +134,15 @@ def _parse_command(args: argparse.Namespace) -> int:
     return status
 
 
+def _warn_about_time_zone(settings: Any, output: str | Path) -> None:
+    """One line when ``output`` is in a Hugo site whose time zone would misread the articles' dates."""
+    from crawler.hugo_site import time_zone_warning
+
+    warning = None if settings.get("DATE_FORMAT") == "offset" else time_zone_warning(output)
+    if warning:
+        print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
+
+
 def _crawl_settings(args: argparse.Namespace) -> Any:
     """Settings for a crawl command: ``-s`` overrides, the output root, a quiet log unless ``-v``."""
     settings = _settings(args)
@@ -152,14 +163,11 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
 
 def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
     """Run the crawl under its run lock, after checking its state file; return the exit status."""
-    from crawler.hugo_site import time_zone_warning
     from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
     from crawler.spiders.base import run_failed
     from crawler.state import StateFileError
 
-    warning = time_zone_warning(settings.get("OUTPUT_DIR", "output"))
-    if warning:
-        print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
+    _warn_about_time_zone(settings, settings.get("OUTPUT_DIR", "output"))
     try:
         with exclusive_run(settings, wait=wait):
             counts = _run_crawl(spider_class, settings, **spider_args)

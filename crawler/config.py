@@ -5,6 +5,8 @@
     output = "site/content/posts"      # OUTPUT_DIR
     layout = "bundle"                  # LAYOUT: "flat" (qq/<ID>.md) or "bundle" (qq/<ID>/index.md)
     images = "download"                # IMAGES: "remote" or "download" (stored in each bundle)
+    date_format = "offset"             # DATE_FORMAT: "local" (Beijing time, no zone) or "offset"
+    extra_fields = ["author", "tags"]  # EXTRA_FIELDS: front-matter fields beyond the reference's
 
     [front_matter]                     # FRONT_MATTER_DEFAULTS: constant fields of every article
     sidebar = "left"
@@ -27,8 +29,10 @@ from typing import Any
 from scrapy.settings import BaseSettings
 
 DEFAULT_CONFIG = "newsmd.toml"
-_CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download")}
-_TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES"}
+DATE_FORMATS = ("local", "offset")
+EXTRA_FIELDS = ("author", "tags")
+_CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download"), "date_format": DATE_FORMATS}
+_TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES", "date_format": "DATE_FORMAT"}
 
 
 class ConfigError(ValueError):
@@ -49,13 +53,18 @@ def config_settings(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
-    unknown = set(config) - {*_TOP_LEVEL, "front_matter", "sources"}
+    unknown = set(config) - {*_TOP_LEVEL, "extra_fields", "front_matter", "sources"}
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
     settings: dict[str, Any] = {}
     for key, name in _TOP_LEVEL.items():
         if key in config:
             settings[name] = _choice(str(path), key, config[key]) if key in _CHOICES else str(config[key])
+    if "extra_fields" in config:
+        extra = config["extra_fields"]
+        if not isinstance(extra, list) or not set(extra) <= set(EXTRA_FIELDS):
+            raise ConfigError(f"{path}: extra_fields must be a list of {', '.join(EXTRA_FIELDS)}, not {extra!r}")
+        settings["EXTRA_FIELDS"] = extra
     if "front_matter" in config:
         if not isinstance(config["front_matter"], dict):
             raise ConfigError(f"{path}: [front_matter] must be a table")
@@ -84,7 +93,8 @@ def apply_config(settings: BaseSettings) -> None:
         settings.set(name, value, priority="project")
 
 
-_SETTING_CHOICES = {"IMAGES": ("remote", "download"), "LAYOUT": ("flat", "bundle"), "UNDATED_ARTICLES": ("skip", "write")}
+_SETTING_CHOICES = {"IMAGES": ("remote", "download"), "LAYOUT": ("flat", "bundle"), "UNDATED_ARTICLES": ("skip", "write"),
+                    "DATE_FORMAT": DATE_FORMATS}
 _INT_SETTINGS = ("MAX_ARTICLES_PER_RUN", "RETRY_TIMES", "REDIRECT_MAX_TIMES", "MAX_LINKS_PER_DOCUMENT",
                  "MAX_CHILD_SITEMAPS", "FAILED_RETRY_RUNS", "QQ_FEED_STALE_PAGES", "DOWNLOAD_MAXSIZE", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS")
 _FLOAT_SETTINGS = ("DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL", "RETRY_BACKOFF_BASE", "RETRY_BACKOFF_MAX",
@@ -110,6 +120,9 @@ def check_settings(settings: BaseSettings) -> None:
                 raise ConfigError(f"setting {name} must be {kind}, not {settings.get(name)!r}") from None
             if isinstance(value, int | float) and value < 0:
                 raise ConfigError(f"setting {name} must not be negative, not {settings.get(name)!r}")
+    extra = settings.getlist("EXTRA_FIELDS")
+    if not set(extra) <= set(EXTRA_FIELDS):
+        raise ConfigError(f"setting EXTRA_FIELDS must list some of {', '.join(EXTRA_FIELDS)}, not {extra!r}")
 
 
 class ConfigAddon:

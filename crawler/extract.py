@@ -126,6 +126,8 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
         images=converted.images,
         lang=page.lang,
         author=page.author,
+        tags=page.tags,
+        site_name=page.site_name,
         url=url,
         fallbacks=fallbacks,
     )

@@ -7,17 +7,20 @@ string, indents block lists by two spaces and never folds long lines, so any tit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import Any
 
 import frontmatter
 import yaml
 
 from crawler.article import Article
-from crawler.inert import defuse_shortcodes
+from crawler.inert import defuse_shortcodes, escape_inline_text
 from crawler.urls import markdown_safe_url
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATE_FORMATS = {"local": DATE_FORMAT, "offset": "%Y-%m-%dT%H:%M:%S%z"}
+"""``local``: the reference's wall time without zone; ``offset``: RFC 3339 with the offset (``+08:00``)."""
 
 DEFAULT_FRONT_MATTER: dict[str, Any] = {
     "menu": "",
@@ -72,29 +75,40 @@ class MainroadYAMLHandler(frontmatter.YAMLHandler):
 
 
 def front_matter_fields(
-    article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+    article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None,
+    date_format: str = "local", extra_fields: Collection[str] = (),
 ) -> dict[str, Any]:
     """The front matter of ``article`` as an ordered dict (reference order, extra keys last).
 
     ``defaults`` replaces the constant fields; ``overrides`` (a source's configured values) wins
-    over everything.
+    over everything. ``date_format`` is a key of ``DATE_FORMATS``; ``extra_fields`` may add
+    ``author`` and the source's own ``tags`` when the page gives them.
     """
     constants = dict(DEFAULT_FRONT_MATTER if defaults is None else defaults)
     derived = {
         "title": article.title,
         "summary": article.summary,
-        "categories": [article.source],
+        "categories": [article.source_label],
         "lang": [article.lang],
         "translations": [article.lang],
-        "tags": [article.source],
+        "tags": [article.source_label],
         "thumbnail": article.thumbnail,
     }
     if article.published is not None:  # an undated article: Hugo gets no date rather than a made-up one
-        derived["date"] = article.published.strftime(DATE_FORMAT)
+        derived["date"] = _format_date(article.published, date_format)
+    if "author" in extra_fields and article.author:
+        derived["author"] = article.author
+    if "tags" in extra_fields and article.tags:
+        derived["tags"] = list(article.tags)
     merged = {**constants, **derived, **(overrides or {})}
     ordered = {key: _inert(merged[key]) for key in FIELD_ORDER if key in merged}
     ordered.update((key, _inert(value)) for key, value in merged.items() if key not in ordered)
     return ordered
+
+
+def _format_date(published: datetime, date_format: str) -> str:
+    text = published.strftime(DATE_FORMATS[date_format])
+    return text[:-2] + ":" + text[-2:] if date_format == "offset" else text  # +0800 -> +08:00
 
 
 def _inert(value: Any) -> Any:
@@ -106,15 +120,17 @@ def _inert(value: Any) -> Any:
 
 
 def render(
-    article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+    article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None,
+    date_format: str = "local", extra_fields: Collection[str] = (),
 ) -> str:
     """Return the complete Markdown file for ``article``, ending in a single newline.
 
     ``defaults`` replaces ``DEFAULT_FRONT_MATTER`` (the constant Mainroad fields); ``overrides``
-    (per-source values from ``newsmd.toml``) replaces any field.
+    (per-source values from ``newsmd.toml``) replaces any field; ``date_format`` and
+    ``extra_fields`` as in ``front_matter_fields`` (the defaults write the reference format).
     """
-    source_link = f"[{article.source}]({markdown_safe_url(article.canonical_url)})"
+    source_link = f"[{escape_inline_text(article.source_label)}]({markdown_safe_url(article.canonical_url)})"
     content = f"{article.body_markdown}\n\n{source_link}" if article.body_markdown else source_link
     post = frontmatter.Post(defuse_shortcodes(content))  # also the ones split across page elements
-    post.metadata.update(front_matter_fields(article, defaults, overrides))
+    post.metadata.update(front_matter_fields(article, defaults, overrides, date_format, extra_fields))
     return frontmatter.dumps(post, handler=MainroadYAMLHandler()) + "\n"

@@ -65,7 +65,8 @@ def time_zone_warning(output_dir: str | Path) -> str | None:
         return None
     now = f'timeZone is "{zone}"' if zone else "no timeZone"
     return (f"{config}: {now}, so Hugo reads the articles' Beijing times in another zone (the newest are hidden "
-            f'as future): add timeZone = "{ARTICLE_TIME_ZONE}" or run newsmd site setup {_site_root(config)}')
+            f'as future): add timeZone = "{ARTICLE_TIME_ZONE}", run newsmd site setup {_site_root(config)}, '
+            'or set date_format = "offset" in newsmd.toml')
 
 
 def _site_root(config: Path) -> Path:

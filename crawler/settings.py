@@ -34,6 +34,13 @@ MIRROR: dict[str, str] = {}
 # date (counted as newsmd/undated).
 UNDATED_ARTICLES = "skip"
 
+# Front-matter dates: "local" (the reference: Beijing wall time, no zone; the site needs
+# timeZone = "Asia/Shanghai") or "offset" (RFC 3339 with the article's offset, for a site in
+# another zone). EXTRA_FIELDS adds front-matter fields the reference leaves out: "author" (the
+# author or outlet the page names), "tags" (the source's own tags instead of the source name).
+DATE_FORMAT = "local"
+EXTRA_FIELDS: list[str] = []
+
 # Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.
 STATE_FILE = ""
 FORCE_REWRITE = False

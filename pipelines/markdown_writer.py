@@ -32,6 +32,8 @@ class OutputOptions:
     source_layout: Mapping[str, str] = field(default_factory=dict)
     force: bool = False
     images: str = "remote"
+    date_format: str = "local"
+    extra_fields: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Any, root: str | Path | None = None) -> OutputOptions:
@@ -44,6 +46,8 @@ class OutputOptions:
             source_layout=settings.getdict("SOURCE_LAYOUT"),
             force=settings.getbool("FORCE_REWRITE"),
             images=settings.get("IMAGES", "remote"),
+            date_format=settings.get("DATE_FORMAT", "local"),
+            extra_fields=tuple(settings.getlist("EXTRA_FIELDS")),
         )
 
     def layout_for(self, source: str) -> str:
@@ -55,7 +59,8 @@ class OutputOptions:
         return article_path(self.root, article.source, article.article_id, self.layout_for(article.source))
 
     def render(self, article: Article) -> str:
-        return render(article, self.defaults, self.source_front_matter.get(article.source))
+        return render(article, self.defaults, self.source_front_matter.get(article.source), self.date_format,
+                      self.extra_fields)
 
 
 def write_article(article: Article, options: OutputOptions) -> WriteResult:

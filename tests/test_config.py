@@ -44,6 +44,13 @@ def test_config_values_reach_the_front_matter_and_layout(tmp_path: Path, cli_env
     assert "pager" not in post.metadata  # [front_matter] replaces the constant fields as a whole
     assert post["title"] == "6连板青云科技，因股东减持打破涨停？"
 
+    extras = tmp_path / "extras.toml"
+    extras.write_text('date_format = "offset"\nextra_fields = ["author", "tags"]\n', encoding="utf-8")
+    assert _parse(extras, tmp_path / "extras", cli_env).returncode == 0
+    post = frontmatter.load(tmp_path / "extras" / "qq" / "20250214A05WPR00.md")
+    assert post["date"] == "2025-02-14T16:13:19+08:00" and post["author"] == "投资时间网"
+    assert post["tags"] == ["青云科技", "DeepSeek", "减持", "涨停"]  # the page's own keywords
+
     flat = _parse(config, tmp_path / "flat", cli_env, "-s", 'SOURCE_LAYOUT={"qq": "flat"}')
     assert flat.returncode == 0, flat.stderr
     assert (tmp_path / "flat" / "qq" / "20250214A05WPR00.md").is_file()  # the command line wins
@@ -56,6 +63,9 @@ def test_config_values_reach_the_front_matter_and_layout(tmp_path: Path, cli_env
     ("[sources.qq]\nlayout = 3", "layout must be one of"),
     ("front_matter = 3", "[front_matter] must be a table"),
     ("title = ", "not valid TOML"),
+    ("date_format = 'iso'", "date_format must be one of local, offset"),
+    ("extra_fields = ['author', 'summary2']", "extra_fields must be a list of author, tags"),
+    ("extra_fields = 'author'", "extra_fields must be a list of author, tags"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
     config = tmp_path / "newsmd.toml"

@@ -72,3 +72,25 @@ def test_site_setup_leaves_a_chosen_zone_and_other_formats_alone(tmp_path: Path)
     with pytest.raises(ValueError, match="edits TOML configs only"):
         setup_site(other)
     assert (other / "hugo.yaml").read_text(encoding="utf-8") == "title: Mine\n"
+
+
+def test_offset_dates_show_a_fresh_article_in_a_site_that_keeps_its_own_zone(tmp_path: Path,
+                                                                              cli_env: dict[str, str]) -> None:
+    from test_hugo import FRESH_ID, _fresh_page
+
+    site = _site(tmp_path)  # no timeZone: Hugo reads zone-less dates as UTC
+    posts = site / "content" / "posts"
+    fresh = _fresh_page(tmp_path)
+    runs = {}
+    for date_format in ("local", "offset"):
+        runs[date_format] = subprocess.run(
+            ["newsmd", "parse", str(fresh), "--url", f"https://news.qq.com/rain/a/{FRESH_ID}", "-o", str(posts / date_format),
+             "-s", f"DATE_FORMAT={date_format}"], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+        assert runs[date_format].returncode == 0, runs[date_format].stderr
+    assert "[time_zone]" in runs["local"].stderr and "[time_zone]" not in runs["offset"].stderr  # parse -o warns too
+    build = subprocess.run([str(BIN / "hugo"), "--source", str(site), "--logLevel", "warn"],
+                           capture_output=True, text=True, timeout=120)
+    assert build.returncode == 0, build.stdout + build.stderr
+    sitemap = (site / "public" / "sitemap.xml").read_text(encoding="utf-8")  # the site has no layouts: no HTML
+    published = {folder for folder in ("local", "offset") if f"/posts/{folder}/qq/{FRESH_ID.lower()}/" in sitemap}
+    assert published == {"offset"}  # the zone-less copy is hidden as future; the one with its offset is not

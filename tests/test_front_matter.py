@@ -12,10 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler import Article, render
-from crawler.front_matter import DEFAULT_FRONT_MATTER, FIELD_ORDER
+from crawler.front_matter import DEFAULT_FRONT_MATTER
 from crawler.inert import defuse_shortcodes
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+REFERENCE_FIELDS = ["title", "date", "summary", "categories", "lang", "translations", "tags", "menu", "thumbnail",
+                    "lead", "comments", "authorbox", "pager", "toc", "mathjax", "sidebar", "widgets"]
+"""The fields of ../shared/reference/seed-article.md, in its order."""
 ARTICLE = Article(
     source="qq",
     article_id="20250214A05WPR00",
@@ -40,8 +43,26 @@ def _reload(text: str) -> frontmatter.Post:
 
 def test_fields_come_in_reference_order() -> None:
     post = _reload(render(ARTICLE))
-    assert list(post.metadata) == list(FIELD_ORDER)
+    assert list(post.metadata) == REFERENCE_FIELDS
     assert post.content == "正文\n\n[qq](https://new.qq.com/rain/a/20250214A05WPR00)"
+
+
+def test_author_tags_and_offset_dates_are_opt_in() -> None:
+    article = replace(ARTICLE, author="投资时间网", tags=["青云科技", "DeepSeek"])
+    assert render(article) == render(ARTICLE)  # the reference format by default
+    post = _reload(render(article, date_format="offset", extra_fields=("author", "tags")))
+    assert list(post.metadata) == [*REFERENCE_FIELDS, "author"]  # fields beyond the reference's come last
+    assert post["date"] == "2025-02-14T16:13:19+08:00" and post["author"] == "投资时间网"
+    assert post["tags"] == ["青云科技", "DeepSeek"] and post["categories"] == ["qq"]
+    bare = _reload(render(ARTICLE, extra_fields=("author", "tags")))
+    assert "author" not in bare.metadata and bare["tags"] == ["qq"]  # nothing the page did not give
+
+
+def test_a_generic_site_goes_by_its_own_name() -> None:
+    article = replace(ARTICLE, source="example", site_name="Example [News]")
+    post = _reload(render(article))
+    assert post["categories"] == ["Example [News]"] and post["tags"] == ["Example [News]"]
+    assert post.content.endswith("\n\n[Example \\[News\\]](https://new.qq.com/rain/a/20250214A05WPR00)")
 
 
 def test_style_quotes_strings_and_indents_lists() -> None:
@@ -70,7 +91,7 @@ def _assert_round_trip(title: str, summary: str) -> None:
     header = text.split("\n---\n", 1)[0]
     assert yaml.safe_load(header.removeprefix("---\n"))["title"] == defuse_shortcodes(title)
     list_items = 4 + len(DEFAULT_FRONT_MATTER["widgets"])  # categories, lang, translations, tags
-    assert header.count("\n") == len(FIELD_ORDER) + list_items  # no value spills onto more lines
+    assert header.count("\n") == len(REFERENCE_FIELDS) + list_items  # no value spills onto more lines
 
 
 def test_hostile_titles_and_summaries_read_back_unchanged() -> None:

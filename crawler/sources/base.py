@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -16,6 +16,7 @@ from crawler.html import remove
 from crawler.urls import absolute_http_url
 
 _WHITESPACE = re.compile(r"\s+")
+_CJK_WORDS = re.compile(r"[\u3400-\u9fff\w]+(?: [\u3400-\u9fff\w]+)+")
 _SITE_LOGO = re.compile(r"(?i)(?:^|[/_-])(?:logo|favicon|default[_-]?share|share[_-]?icon)[^/]*$")
 _HIDDEN_STYLE = re.compile(
     r"(?i)display\s*:\s*none|visibility\s*:\s*hidden|(?<![-\w])height\s*:\s*0(?:px)?\s*;\s*overflow\s*:\s*hidden"
@@ -43,6 +44,8 @@ class ParsedPage:
     thumbnail: str = ""
     lang: str = "zh-CN"
     author: str = ""
+    tags: list[str] = field(default_factory=list)
+    site_name: str = ""
     published_text: str = ""
     zone: ZoneInfo = BEIJING
 
@@ -91,6 +94,30 @@ def meta_content(document: HtmlElement, *names: str) -> str:
                 if meta.get(attribute) == name and meta.get("content"):
                     return clean_text(meta.get("content"))
     return ""
+
+
+_TAG_SEPARATORS = re.compile(r"[,，;；|、]")
+MAX_TAG_LENGTH = 16
+MAX_TAGS = 10
+
+
+def tag_list(text: str, title: str = "") -> list[str]:
+    """The tags in a keyword list (``a,b，c``; CJK words also by spaces), or none when the list is
+    no list of tags: it holds the title, or an entry as long as a sentence."""
+    text = clean_text(text)
+    if not text or (title and title in text):
+        return []
+    tags = [clean_text(tag) for tag in _TAG_SEPARATORS.split(text)]
+    if len(tags) == 1 and _CJK_WORDS.fullmatch(text):
+        tags = text.split(" ")
+    tags = list(dict.fromkeys(tag for tag in tags if tag))
+    return [] if any(len(tag) > MAX_TAG_LENGTH for tag in tags) else tags[:MAX_TAGS]
+
+
+def page_tags(document: HtmlElement, title: str = "") -> list[str]:
+    """The page's own tags: its ``article:tag`` metas, else its ``keywords`` meta (see ``tag_list``)."""
+    tagged = [clean_text(meta.get("content")) for meta in document.iter("meta") if meta.get("property") == "article:tag"]
+    return tag_list(",".join(tagged), title) if any(tagged) else tag_list(meta_content(document, "keywords"), title)
 
 
 LAZY_IMAGE_ATTRIBUTES = ("data-original", "data-src", "src")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
@@ -35,6 +35,7 @@ from crawler.sources.base import (
     clean_text,
     cover_image,
     image_source,
+    page_tags,
 )
 from crawler.urls import absolute_http_url, host_of, registrable_domain, site_label
 
@@ -43,6 +44,9 @@ MAX_ELEMENTS = 50_000
 (its XPath node-set merges) and the largest real article page seen has about 5,500."""
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
+_URL_SLUG = re.compile(r"^(?=.{8,64}$)[a-z0-9]+(?:-[a-z0-9]+){2,}$")
+MAX_SITE_NAME = 30
+_NUMERIC_ID = re.compile(r"^[0-9]{4,20}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
@@ -67,15 +71,35 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-")
 
 
-def article_id_for(canonical: str) -> str:
-    """A file-name-safe ID, one per canonical URL: the URL's last path segment when it looks like
-    an ID, with a short hash of the whole URL (``/sports/12345678`` and ``/tech/12345678`` are two
-    articles); else a longer hash."""
+def article_id_for(canonical: str, title: str = "") -> str:
+    """A readable, file-name-safe ID, one per canonical URL: the site's own article ID (the URL's
+    last path segment when it looks like an ID or a slug, else an ID-like query value), else a
+    slug of ``title``; each with a short hash of the whole URL (``/sports/12345678`` and
+    ``/tech/12345678`` are two articles). Without any of them, a longer hash."""
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    stem = urlsplit(canonical).path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
-    if _READABLE_ID.match(stem):
+    parts = urlsplit(canonical)
+    stem = parts.path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
+    if _READABLE_ID.match(stem) or _URL_SLUG.match(stem):
         return f"{stem}-{digest[:8]}"
-    return digest[:16]
+    for _, value in parse_qsl(parts.query):
+        if _READABLE_ID.match(value) or _NUMERIC_ID.match(value):
+            return f"{value}-{digest[:8]}"
+    from slugify import (
+        slugify,  # loaded on first use, like the rest of the generic path
+    )
+
+    slug = slugify(title, max_length=40, word_boundary=True)
+    return f"{slug}-{digest[:8]}" if slug else digest[:16]
+
+
+def _site_name(meta: _PageMeta, ld: dict[str, Any], title: str) -> str:
+    """The site's own name (``og:site_name``, the JSON-LD publisher, ``application-name``), when
+    it reads as a name: short, and not the article's title."""
+    publisher = ld.get("publisher")
+    names = (meta.first("og:site_name"), _first_text(publisher.get("name")) if isinstance(publisher, dict) else "",
+             meta.first("application-name"))
+    return next((clean_text(name) for name in names
+                 if name and len(clean_text(name)) <= MAX_SITE_NAME and clean_text(name) not in title), "")
 
 
 def without_site_name(title: str, site_names: list[str], heading: str = "") -> str:
@@ -257,9 +281,11 @@ class GenericParser:
         if not title:
             raise ExtractionError(url, "no_title", "the page has no article title")
         return ParsedPage(
-            source=source_name(canonical, self.site_sources), article_id=article_id_for(canonical), canonical_url=canonical,
+            source=source_name(canonical, self.site_sources), article_id=article_id_for(canonical, title),
+            canonical_url=canonical,
             title=title, published=published, zone=zone, body=body, published_text=published_text,
-            thumbnail=cover, lang=lang or "zh-CN", author=author,
+            thumbnail=cover, lang=lang or "zh-CN", author=author, tags=page_tags(doc, title),
+            site_name=_site_name(meta, ld, title),
         )
 
     @staticmethod

@@ -26,6 +26,7 @@ from crawler.sources.base import (
     drop_hidden_elements,
     image_source,
     meta_content,
+    page_tags,
 )
 from crawler.urls import absolute_http_url, host_of
 
@@ -96,6 +97,7 @@ class PortalParser:
             body=self._clean_body(body), thumbnail=cover_image(meta_content(document, *self.cover_meta), url),
             lang=self.lang,
             author=meta_content(document, *self.author_meta) or _select_text(document, self.author_selectors),
+            tags=page_tags(document, title),
         )
 
     def _title(self, document: HtmlElement) -> str:

@@ -35,7 +35,15 @@ from crawler.html import (
     text_of,
 )
 from crawler.markdown import DEFAULT_ALT
-from crawler.sources.base import BEIJING, Identity, ParsedPage, clean_text, meta_content
+from crawler.sources.base import (
+    BEIJING,
+    Identity,
+    ParsedPage,
+    clean_text,
+    meta_content,
+    page_tags,
+    tag_list,
+)
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "qq"
@@ -177,6 +185,7 @@ class TencentNewsParser:
             lang="zh-CN",
             author=_text_field(data, "media") or meta_content(document, "article:author")
             or _js_field(info, "media") or self._rendered_author(document),
+            tags=tag_list(_text_field(data, "tags"), title) or page_tags(document, title),
         )
 
     # --- metadata -------------------------------------------------------------------------
