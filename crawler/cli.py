@@ -116,7 +116,8 @@ def _parse_command(args: argparse.Namespace) -> int:
             status = EXIT_USAGE if len(pages) == 1 else EXIT_FAILED
             continue
         try:
-            article = extract(url, body, undated=settings.get("UNDATED_ARTICLES", "skip"))
+            article = extract(url, body, undated=settings.get("UNDATED_ARTICLES", "skip"),
+                              time_limit=settings.getfloat("EXTRACT_TIME_LIMIT", 0))
         except ExtractionError as error:
             _error(str(error))
             status = EXIT_FAILED

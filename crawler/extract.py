@@ -15,6 +15,8 @@ from crawler.html import parse_document
 from crawler.markdown import html_to_markdown, without_leading_title
 from crawler.sources import GENERIC, ParsedPage, SourceParser, parser_for
 from crawler.summary import summarize
+from crawler.time_limit import TimeLimitExceeded
+from crawler.time_limit import time_limit as limited_to
 from crawler.urls import given_http_url
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
@@ -78,7 +80,7 @@ def page_url(body: bytes | str, headers: Mapping[Any, Any] | None = None) -> str
 
 
 def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = None, *,
-            undated: str = "skip", max_bytes: int = MAX_PAGE_BYTES) -> Article:
+            undated: str = "skip", max_bytes: int = MAX_PAGE_BYTES, time_limit: float = 0) -> Article:
     """Turn the page ``body`` served at ``url`` into an ``Article``.
 
     ``headers`` (a dict or Scrapy ``Headers``) helps decode the bytes, and their ``Date`` is the
@@ -87,10 +89,20 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
     ``"write"``; then the article's ``published`` is ``None``. Raises ``ExtractionError`` (with
     ``url``, ``reason`` and ``detail``) when the page is not an article of a supported source,
     is binary (``not_html``), is over ``max_bytes`` (``too_large``; 0 for no cap) or is a
-    document cut off before its end (``truncated``).
+    document cut off before its end (``truncated``). With ``time_limit`` (seconds, in the main
+    thread), a page that takes longer to read is refused as ``too_slow``.
     """
     if undated not in UNDATED_POLICIES:
         raise ValueError(f"undated must be one of {', '.join(UNDATED_POLICIES)}, not {undated!r}")
+    try:
+        with limited_to(time_limit):
+            return _extract(url, body, headers, undated, max_bytes)
+    except TimeLimitExceeded:
+        raise ExtractionError(url, "too_slow", f"reading the page took over {time_limit:g} s "
+                              "(EXTRACT_TIME_LIMIT)") from None
+
+
+def _extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None, undated: str, max_bytes: int) -> Article:
     parser = parser_for(url)
     if isinstance(body, bytes):
         _refuse_non_html(url, body, max_bytes)

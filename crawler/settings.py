@@ -39,6 +39,10 @@ UNDATED_ARTICLES = "skip"
 # another zone). EXTRA_FIELDS adds front-matter fields the reference leaves out: "author" (the
 # author or outlet the page names), "tags" (the source's own tags instead of the source name).
 DATE_FORMAT = "local"
+
+# Seconds one page may take to read (parse, extract, convert); past it the page fails as
+# too_slow and the crawl goes on. 0: no bound.
+EXTRACT_TIME_LIMIT = 10.0
 EXTRA_FIELDS: list[str] = []
 
 # Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, page
+from conftest import FIXTURES, ROOT, LocalSite, page
 
 from crawler import ExtractionError, extract
 
@@ -107,3 +107,30 @@ def test_a_site_page_without_its_own_time_takes_the_markup_date() -> None:
                                           '"datePublished": "2019-09-07T04:04:43+08:00"}</script>', 1)
     article = extract(sina.url, marked_up)
     assert article.published == reference.published and article.fallbacks == ["published"]
+
+
+def _slow_page(paragraphs: int = 30_000) -> bytes:
+    """A page under the generic parser's size cap that still takes trafilatura seconds to read."""
+    body = "".join(f"<p>短段落{number}。</p>" for number in range(paragraphs))
+    return f"<html><head><title>大页面</title></head><body><div class='content'>{body}</div></body></html>".encode()
+
+
+def test_a_page_slower_than_the_time_limit_is_refused_as_too_slow() -> None:
+    with pytest.raises(ExtractionError) as raised:
+        extract("https://www.example.com/news/12345678.html", _slow_page(), undated="write", time_limit=0.2)
+    assert raised.value.reason == "too_slow" and "over 0.2 s" in raised.value.detail
+    article = extract(REFERENCE.url, REFERENCE.html.read_bytes(), time_limit=30)  # the alarm was cleared
+    assert article.article_id == "20250214A05WPR00"
+
+
+def test_a_slow_page_fails_alone_and_the_run_goes_on(local_site: LocalSite, tmp_path: Path,
+                                                     cli_env: dict[str, str]) -> None:
+    local_site.serve("/news/12345678.html", _slow_page())
+    local_site.serve("/c/7rtKNyg6PU9", page("ifeng-7rtKNyg6PU9").html.read_bytes())
+    slow, good = f"{local_site.base}/news/12345678.html", f"{local_site.base}/c/7rtKNyg6PU9"
+    result = subprocess.run(["newsmd", "get", slow, good, "-o", str(tmp_path / "out"), "-s", "EXTRACT_TIME_LIMIT=0.3"],
+                            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
+    assert errors == [f"newsmd: error: {slow}: reading the page took over 0.3 s (EXTRACT_TIME_LIMIT) [too_slow]"]
+    assert len(list((tmp_path / "out").rglob("*.md"))) == 1 and "Traceback" not in result.stderr

@@ -88,7 +88,8 @@ class ArticleSpider(Spider):
         """``extract`` under the ``UNDATED_ARTICLES`` policy; an article written undated is counted."""
         article = extract(response.url, response.body, response.headers,
                           undated=self.settings.get("UNDATED_ARTICLES", "skip"),
-                          max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE", 0))
+                          max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE", 0),
+                          time_limit=self.settings.getfloat("EXTRACT_TIME_LIMIT", 0))
         for fallback in article.fallbacks:
             self.crawler.stats.inc_value(f"newsmd/fallback/{fallback}")
             self.logger.info("%s: %s read by the generic parser [fallback]", response.url,
