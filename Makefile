@@ -15,13 +15,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The offline demo: Tencent channels plus a feed of other portals and sites (demo/run.sh).
 demo: install
-	$(BIN)/newsmd crawl qq --channels finance,tech --pages 2 --mirror demo/mirror -o output
+	PATH="$(CURDIR)/$(BIN):$$PATH" sh demo/run.sh output
+	@echo "Build them into a Hugo site with: make site   (the site: output/site/public/index.html)"
 
 # The demo crawl fed to a Hugo site: output/site/public/ is the built site.
 site: install
 	test -f output/site/hugo.toml || $(BIN)/newsmd site init output/site
-	$(BIN)/newsmd crawl qq --channels finance,tech --pages 2 --mirror demo/mirror -o output/site/content/posts
+	PATH="$(CURDIR)/$(BIN):$$PATH" sh demo/run.sh output/site/content/posts
 	$(BIN)/hugo --source output/site --logLevel warn
 	@echo "built site: output/site/public/index.html"
 

@@ -7,8 +7,10 @@ crawl the site. The folder holds:
   numbered from 1 (a missing page answers ``{"code": 0, "data": []}``, as the site does past its
   last page);
 * ``gw/event/hot_ranking_list.json``: the hot list;
-* ``rain/a/<ID>.html`` (also served for ``/a/<ID>``): article pages;
-* ``sitemap/<name>.xml``: Tencent's sitemap index and its children.
+* ``rain/a/<ID>.html`` (also served for ``/a/<ID>`` and ``/omn/<folder>/<ID>.html``): article pages;
+* ``sitemap/<name>.xml``: Tencent's sitemap index and its children;
+* ``sites/<host>/<path>``: pages and feeds of any other site, each host mirrored as a whole
+  (``<path>/index.html`` for a path ending in ``/``).
 
 ``robots.txt`` and anything else missing answer 404.
 """
@@ -20,10 +22,12 @@ import json
 import re
 import threading
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Self
 
-_ID = re.compile(r"^/(?:rain/)?a/([A-Za-z0-9]+)/?$")
+_ID = re.compile(r"^/(?:(?:rain/)?a/([A-Za-z0-9]+)/?|omn/[A-Za-z0-9]+/([A-Za-z0-9]+)\.html)$")
+_HOST = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+_TYPES = {".xml": "application/xml", ".json": "application/json", ".rss": "application/rss+xml"}
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
 _SITEMAP = re.compile(r"^/sitemap/([A-Za-z0-9_]+)\.xml$")
 EMPTY_FEED = b'{"code": 0, "data": []}'
@@ -117,15 +121,28 @@ class MirrorServer(LocalHTTPServer):
         return self.answer_post(path, body) if method == "POST" else self.answer_get(path)
 
     def mirror_setting(self) -> dict[str, str]:
-        """The ``MIRROR`` setting sending every Tencent host the spider uses to this server."""
+        """The ``MIRROR`` setting sending every Tencent host the spider uses, and every host under
+        ``sites/``, to this server."""
         hosts = ("i.news.qq.com", "r.inews.qq.com", "news.qq.com", "new.qq.com", "view.inews.qq.com")
-        return {host: self.base_url for host in hosts}
+        sites = sorted(folder.name for folder in (self.root / "sites").glob("*") if _HOST.match(folder.name))
+        return {**{host: self.base_url for host in hosts}, **{host: f"{self.base_url}/sites/{host}" for host in sites}}
+
+    def answer_site(self, path: str) -> Answer:
+        """``/sites/<host>/<path>``: the file under ``sites/`` (which may link to a saved page
+        elsewhere), never a path that climbs out of it."""
+        relative = PurePosixPath(path.removeprefix("/sites/"))
+        target = self.root / "sites" / relative / ("index.html" if path.endswith("/") else "")
+        if ".." in relative.parts or relative.is_absolute() or not target.is_file():
+            return 404, "text/plain", b"not found"
+        return 200, _TYPES.get(target.suffix, "text/html"), target.read_bytes()
 
     def answer_get(self, path: str) -> Answer:
+        if path.startswith("/sites/"):
+            return self.answer_site(path)
         match = _ID.match(path)
         if match:
             time.sleep(self.article_delay)
-            page = self.root / "rain" / "a" / f"{match.group(1)}.html"
+            page = self.root / "rain" / "a" / f"{match.group(1) or match.group(2)}.html"
             if page.is_file():
                 return 200, "text/html; charset=utf-8", page.read_bytes()
         sitemap = _SITEMAP.match(path)

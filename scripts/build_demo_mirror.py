@@ -1,8 +1,10 @@
-"""Build demo/mirror/, the offline snapshot of Tencent News that `make demo` crawls.
+"""Build demo/mirror/, the offline snapshot of Tencent News (and other sites) that `make demo` crawls.
 
 Feed answers copy the structure of the real getPCList answer
 (tests/fixtures/not-articles/qq-feed-news_news_fx-excerpt.json): one block with ``sub_item``s,
 each item with the real keys. Article pages are symlinks to the saved real pages of tests/fixtures/qq/.
+The other supported portals and generic sites are mirrored under ``sites/<host>/<path>`` (symlinks
+to their saved real pages) and listed in an RSS feed, ``sites/portals.newsmd.example/feed.xml``.
 Run again after changing the fixtures; the output is committed.
 """
 
@@ -10,6 +12,11 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 import os
 import re
 import shutil
@@ -28,6 +35,17 @@ VIDEO_ITEM = {"id": "20260810V0AB1200", "articletype": "4", "title": "视频：�
 # The hot list, built from the documented structure (../shared/reference/tencent-news.md): no saved
 # answer exists. It repeats two finance articles, so a crawl of both start points must dedupe them.
 HOT_LIST = ["rain-20250214A05WPR00", "omn-20201130A0G1JJ00"]
+FEED_HOST = "portals.newsmd.example"
+FEED_PAGES = [  # (fixture folder, page): every saved article page that no channel above lists
+    ("qq", "omn-video-TWF2021042600346900"), ("qq", "channel-finance-20190923000843"),
+    ("163", "KC12OUHK000189FH"), ("163", "EOFOC8MJ00258105"),
+    ("sina", "doc-iicezzrq4076655"), ("sina", "doc-iihnzahi3275702"), ("sina", "doc-ihqfskcn2160999"),
+    ("toutiao", "7404384826024935990"), ("toutiao", "6732819573189378572"),
+    ("weixin", "s-3Sr6nYjE1RF05siTblD2mw"),
+    ("generic", "ifeng-7rtKNyg6PU9"), ("generic", "cjddsb-532601"),
+]
+TENCENT_MIRRORED = ("news.qq.com", "new.qq.com")
+"""Hosts the mirror answers as Tencent (``rain/a/<ID>.html`` by ID): their pages need no ``sites/`` copy."""
 HOT_HEADER = {"id": "HOT_RANKING_HEADER", "title": "腾讯新闻热点榜", "articletype": "528"}
 
 
@@ -93,7 +111,38 @@ def main() -> None:
                    encoding="utf-8")
     write_sitemaps(MIRROR, [page_facts((FIXTURES / "qq" / pages[name]["file"]).read_text(encoding="utf-8"))
                             for feed_pages in CHANNELS.values() for names in feed_pages for name in names])
+    write_portal_feed(MIRROR)
     print(f"built {MIRROR}")
+
+
+def _golden_fields(golden: Path) -> dict[str, str]:
+    header = golden.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    return {key: value.strip().strip('"') for key, value in
+            (line.split(":", 1) for line in header.splitlines()[1:] if ":" in line and not line.startswith(" "))}
+
+
+def write_portal_feed(root: Path) -> None:
+    """``sites/<host>/<path>`` links to the saved pages of ``FEED_PAGES`` and an RSS 2.0 feed of them
+    (title and date from each page's reviewed golden file)."""
+    items = []
+    for folder, name in FEED_PAGES:
+        entries = tomllib.loads((FIXTURES / folder / "MANIFEST.toml").read_text(encoding="utf-8"))["page"]
+        url = next(entry["url"] for entry in entries if entry["file"] == f"{name}.html")
+        parts = urlsplit(url)
+        if parts.hostname not in TENCENT_MIRRORED:
+            link = root / "sites" / parts.hostname / (parts.path.lstrip("/") + ("index.html" if parts.path.endswith("/") else ""))
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(os.path.relpath(FIXTURES / folder / f"{name}.html", link.parent))
+        fields = _golden_fields(FIXTURES / folder / f"{name}.md")
+        published = datetime.strptime(fields["date"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+        items.append(f"    <item><title>{escape(fields['title'])}</title><link>{escape(url)}</link>"
+                     f"<pubDate>{format_datetime(published)}</pubDate></item>")
+    feed = root / "sites" / FEED_HOST / "feed.xml"
+    feed.parent.mkdir(parents=True, exist_ok=True)
+    feed.write_text("\n".join(['<?xml version="1.0" encoding="UTF-8"?>', '<rss version="2.0">', "  <channel>",
+                               "    <title>newsmd demo: other portals and sites</title>",
+                               f"    <link>https://{FEED_HOST}/</link>", *items, "  </channel>", "</rss>", ""]),
+                    encoding="utf-8")
 
 
 def write_sitemaps(root: Path, articles: list[dict[str, str]]) -> None:

@@ -606,3 +606,21 @@ def test_tencents_sitemap_backfills_into_the_channel_crawls_state(snapshot: Path
     for article_id, fixture in ARTICLES.items():
         got = _LINE_END_SPACE.sub("", written[f"{article_id}.md"].decode())
         assert got == _LINE_END_SPACE.sub("", page(fixture).golden.read_text(encoding="utf-8"))
+
+
+def test_the_demo_writes_every_source_from_the_snapshot(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    out = tmp_path / "demo"
+    result = subprocess.run(["sh", "demo/run.sh", str(out)], capture_output=True, text=True, env=cli_env, cwd=ROOT,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    written = sorted(out.rglob("*.md"))
+    assert result.stdout.splitlines()[-1] == f"newsmd demo: {len(written)} articles in {out}/<source>/<ID>.md"
+    assert len(written) >= 15
+    assert {path.parent.name for path in written} >= {"qq", "163", "sina", "toutiao", "weixin", "ifeng"}
+    goldens = {_LINE_END_SPACE.sub("", golden.read_text(encoding="utf-8"))
+               for golden in (ROOT / "tests" / "fixtures").glob("*/*.md") if golden.name != "README.md"}
+    for path in written:  # each one is a reviewed golden file, and none is an excerpt page
+        assert _LINE_END_SPACE.sub("", path.read_text(encoding="utf-8")) in goldens, path
+    assert not any("excerpt" in golden.name for golden in (ROOT / "tests" / "fixtures").glob("*/*.md")
+                   if _LINE_END_SPACE.sub("", golden.read_text(encoding="utf-8")) in
+                   {_LINE_END_SPACE.sub("", path.read_text(encoding="utf-8")) for path in written})

@@ -79,7 +79,7 @@ def article_id_for(canonical: str, title: str = "") -> str:
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     parts = urlsplit(canonical)
     stem = parts.path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
-    if _READABLE_ID.match(stem) or _URL_SLUG.match(stem):
+    if _READABLE_ID.match(stem) or _URL_SLUG.match(stem) or _NUMERIC_ID.match(stem):
         return f"{stem}-{digest[:8]}"
     for _, value in parse_qsl(parts.query):
         if _READABLE_ID.match(value) or _NUMERIC_ID.match(value):
@@ -165,6 +165,19 @@ def _first_text(value: Any) -> str:
     if isinstance(value, dict):
         return _first_text(value.get("url") or value.get("name") or value.get("@id"))
     return ""
+
+
+_DAY_AND_TIME = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
+
+
+def _time_on_day(html: str, day: datetime, zone: ZoneInfo) -> datetime | None:
+    """The first time of day the page writes next to the date ``day`` (a byline's
+    ``2019-09-23 14:34:05``), or ``None``."""
+    for match in _DAY_AND_TIME.finditer(html):
+        year, month, date, hour, minute, second = (int(part or 0) for part in match.groups())
+        if (year, month, date) == (day.year, day.month, day.day) and hour < 24 and minute < 60 and second < 60:
+            return datetime(year, month, date, hour, minute, second, tzinfo=zone)
+    return None
 
 
 def _time_element_text(doc: HtmlElement) -> str:
@@ -345,6 +358,8 @@ class GenericParser:
             _first_text(ld.get("dateModified")), meta.first("article:modified_time", "og:updated_time"))]
         if published and any(time and abs(time - published).total_seconds() < 60 for time in modified):
             return None  # htmldate fell back to the page's update time: not when it was published
+        if published and found and found.endswith("T00:00:00"):  # htmldate found a day: the byline may give its time
+            return _time_on_day(html, published, zone) or published
         return published
 
     @staticmethod

@@ -60,6 +60,8 @@ class PortalParser:
     drop_selectors: ClassVar[tuple[str, ...]] = ()
     image_attributes: ClassVar[tuple[str, ...]] = LAZY_IMAGE_ATTRIBUTES
     cover_meta: ClassVar[tuple[str, ...]] = ("og:image",)
+    placeholder_cover: ClassVar[re.Pattern[str] | None] = None
+    """Where the site keeps its site-wide share images, which are no article's cover."""
     zone: ClassVar[ZoneInfo] = BEIJING
     lang: ClassVar[str] = "zh-CN"
 
@@ -94,11 +96,15 @@ class PortalParser:
         return ParsedPage(
             source=self.name, article_id=article_id, canonical_url=canonical, title=title,
             published=parse_page_time(time_text, self.zone), published_text=time_text, zone=self.zone,
-            body=self._clean_body(body), thumbnail=cover_image(meta_content(document, *self.cover_meta), url),
+            body=self._clean_body(body), thumbnail=self._cover(document, url),
             lang=self.lang,
             author=meta_content(document, *self.author_meta) or _select_text(document, self.author_selectors),
             tags=page_tags(document, title),
         )
+
+    def _cover(self, document: HtmlElement, url: str) -> str:
+        cover = cover_image(meta_content(document, *self.cover_meta), url)
+        return "" if self.placeholder_cover and self.placeholder_cover.search(cover) else cover
 
     def _title(self, document: HtmlElement) -> str:
         title = _select_text(document, self.title_selectors) or meta_content(document, *self.title_meta)

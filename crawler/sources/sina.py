@@ -18,6 +18,7 @@ class SinaParser(PortalParser):
     time_meta = ("weibo: article:create_at", "article:published_time")
     time_selectors = (".date-source .date", "#pub_date")
     author_selectors = (".date-source .source", "#media_name")
+    placeholder_cover = re.compile(r"sinaimg\.cn/default/")  # default/feedbackpics, default/transform: site-wide
     drop_selectors = (".article-editor", ".show_author", ".appendQr_wrap", ".app-kaihu-qr", ".ct_hqimg",
                       "[id^=left_hzh_ad]", ".sinaads", "#quoteWrap", ".article-notice", "[class^=ad_]",
                       ".finance_app_zqtg", ".article-bottom", ".video-2017")
