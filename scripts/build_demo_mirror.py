@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime
-from email.utils import format_datetime
-from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 import os
 import re
 import shutil
 import tomllib
+from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

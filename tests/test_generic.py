@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,19 @@ def test_article_ids_are_stable_and_one_per_canonical_url() -> None:
     assert len(set(ids)) == len(urls)
     assert ids == [article_id_for(url) for url in urls]  # the same on every run
     assert ids[0].startswith("12345678-")  # still readable: the site's own ID first
+
+
+@pytest.mark.parametrize(("url", "title", "readable"), [
+    ("http://www.cjddsb.com/ym/xhy/532601.html", "", "532601"),  # the site's own numeric ID
+    ("https://example.com/2024/05/city-council-votes-to-ban-cars", "", "city-council-votes-to-ban-cars"),  # a slug
+    ("https://example.com/show.php?id=20240501", "", "20240501"),  # an ID in the query
+    ("https://example.com/index.html", "中国芯片产业迎来新机遇", "zhong-guo-xin-pian-chan-ye-ying-lai-xin"),  # cut at a word
+])
+def test_generic_file_names_are_readable(url: str, title: str, readable: str) -> None:
+    article_id = article_id_for(url, title)
+    assert re.fullmatch(rf"{re.escape(readable)}-[0-9a-f]{{8}}", article_id) and safe_name(article_id) == article_id
+    assert article_id_for(url, title) == article_id
+    assert re.fullmatch(r"[0-9a-f]{16}", article_id_for("https://example.com/", "")), "nothing readable: a hash"
 
 
 @pytest.mark.parametrize(("url", "name"), [
