@@ -26,15 +26,30 @@ _CANONICAL = (
 _MARKUP = re.compile(r"^#{1,6} |\*\*|\\(?=[\\*_\[\]])")
 
 
+_NETEASE_THREAD = re.compile(r'threadId = "([0-9A-Z]{16})"')
+_NETEASE_TIME = re.compile(r"20(\d\d)-(\d\d)-(\d\d) (\d\d):\d\d:\d\d")
+
+
+def _netease_url(text: str) -> str | None:
+    """A 2015 163.com page's URL, rebuilt from its comment thread ID and its time (it names none)."""
+    thread, time = _NETEASE_THREAD.search(text), _NETEASE_TIME.search(text)
+    if not thread or not time:
+        return None
+    year, month, day, hour = time.groups()
+    return f"https://money.163.com/{year}/{month}{day}/{hour}/{thread.group(1)}.html"
+
+
 def _corpus_pages() -> list[tuple[str, str, Path]]:
-    """Every corpus page with the URL it names for itself, else one on an unknown site (the generic path)."""
+    """Every corpus page with the URL it names for itself (or rebuilt from it), else one on an
+    unknown site (the generic path)."""
     if not CORPUS.is_dir():
         return []
     pages = []
     for path in sorted(CORPUS.rglob("*.htm*")):
         text = decode_html(path.read_bytes())
         url = next((match.group(1).replace("&amp;", "&") for pattern in _CANONICAL if (match := pattern.search(text))),
-                   f"https://unknown.example/{path.parent.name}/{path.stem}")
+                   None) or (_netease_url(text) if path.parent.name == "cx163" else None) or \
+            f"https://unknown.example/{path.parent.name}/{path.stem}"
         pages.append((str(path.relative_to(CORPUS)), url, path))
     return pages
 

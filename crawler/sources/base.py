@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from lxml.html import HtmlElement
 
 from crawler.encoding import strip_control_chars
-from crawler.html import remove
+from crawler.html import remove, text_of
 from crawler.urls import absolute_http_url
 
 _WHITESPACE = re.compile(r"\s+")
@@ -140,6 +140,38 @@ def cover_image(url: str, base: str) -> str:
     """
     cover = absolute_http_url(url, base) or ""
     return "" if _SITE_LOGO.search(urlsplit(cover).path) else cover
+
+
+LINK_DENSE = 0.5
+"""Share of a block's text in links above which it is a link list (related articles, promotions)."""
+MAX_LIST_HEADING = 12
+"""Longest text (characters) read as the heading of a link list (延伸阅读, 相关新闻, 证券要闻)."""
+
+
+def drop_trailing_link_blocks(body: HtmlElement) -> None:
+    """Remove the link lists a page appends to its article body, and their headings: from the end,
+    the blocks that are mostly link text, the short headings above them, and empty blocks, up to
+    the last block of the article's own text (or an image of its own)."""
+    found_links = False
+    trailing: list[HtmlElement] = []
+    for block in reversed(list(body)):
+        if (block.tail or "").strip():
+            break  # text of the article's own after this block
+        if not isinstance(block.tag, str):
+            trailing.append(block)
+            continue
+        text = clean_text(text_of(block))
+        link_text = sum(len(clean_text(text_of(link))) for link in block.iter("a"))
+        if text and link_text >= LINK_DENSE * len(text):
+            found_links = True
+        elif text and not (found_links and len(text) <= MAX_LIST_HEADING):
+            break
+        elif not text and next(block.iter("img", "video", "iframe", "embed"), None) is not None:
+            break
+        trailing.append(block)
+    if found_links:
+        for block in trailing:
+            remove(block)
 
 
 def drop_hidden_elements(root: HtmlElement) -> None:

@@ -13,8 +13,11 @@ class NetEaseParser(PortalParser):
     name = "163"
     hosts = ("163.com",)
     article_url = re.compile(r"163\.com/(?:[a-z]+/article/|\d{2}/\d{4}/\d{2}/)([0-9A-Z]{16})\.html")
-    body_selectors = ("#endText", "div.post_body", "#content .content")
-    title_selectors = ("h1.post_title", "h1")
-    time_selectors = (".post_info", ".post_time_source")
+    # The 2015 money column template: title h2.con1_ltle, body div.entext (its #endText holds only
+    # a disclaimer); the 2015 "ep" template: h1#h1title, time and source in div.ep-time-soure (sic).
+    body_selectors = ("div.entext", "#endText", "div.post_body", "#content .content")
+    title_selectors = ("h1.post_title", "h2.con1_ltle", "h1#h1title", "h1")
+    time_selectors = (".post_info", ".post_time_source", ".ep-time-soure", ".con1_date")
+    author_selectors = ("#ne_article_source", ".con1_author")
     drop_selectors = (".post_btmshare", ".post_end", ".ep-source", ".post_top", ".post_statement",
                       ".post_recommends", ".gg200x300", ".nph_photo_ctrl")
