@@ -84,6 +84,10 @@ class _ArticleConverter(_MarkdownConverter):
             return " " + text
         return "\n\n" + text
 
+    def convert_hN(self, n: int, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A heading; one with no words in it (an empty caption slot, a lone separator) is no heading."""
+        return super().convert_hN(n, el, text, parent_tags) if _has_words(text) else text.strip()
+
     def convert_b(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return super().convert_b(el, text, parent_tags) if _has_words(text) else text
 

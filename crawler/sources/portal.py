@@ -61,8 +61,9 @@ class PortalParser:
     drop_selectors: ClassVar[tuple[str, ...]] = ()
     image_attributes: ClassVar[tuple[str, ...]] = LAZY_IMAGE_ATTRIBUTES
     cover_meta: ClassVar[tuple[str, ...]] = ("og:image",)
-    placeholder_cover: ClassVar[re.Pattern[str] | None] = None
-    """Where the site keeps its site-wide share images, which are no article's cover."""
+    site_images: ClassVar[re.Pattern[str] | None] = None
+    """Where the site keeps its site-wide images (default share images, badges): no article's
+    cover, nor an image of its body."""
     zone: ClassVar[ZoneInfo] = BEIJING
     lang: ClassVar[str] = "zh-CN"
 
@@ -73,7 +74,7 @@ class PortalParser:
 
     def article_id(self, url: str) -> str | None:
         match = self.article_url.search(url)
-        return match.group(1) if match else None
+        return next((group for group in match.groups() if group), None) if match else None
 
     def identity(self, url: str) -> Identity | None:
         article_id = self.article_id(url)
@@ -82,6 +83,8 @@ class PortalParser:
     def parse(self, url: str, html: str) -> ParsedPage:
         """Parse an article page of this site; ``ExtractionError`` when it is not one."""
         document = parse_document(html, url)
+        if meta_content(document, "og:type").lower().startswith("video"):
+            raise ExtractionError(url, "video", "the page declares itself a video (og:type)")
         body = next((found for selector in self.body_selectors
                      if (found := select_one(document, selector)) is not None), None)
         if body is None:
@@ -105,7 +108,7 @@ class PortalParser:
 
     def _cover(self, document: HtmlElement, url: str) -> str:
         cover = cover_image(meta_content(document, *self.cover_meta), url)
-        return "" if self.placeholder_cover and self.placeholder_cover.search(cover) else cover
+        return "" if self.site_images and self.site_images.search(cover) else cover
 
     def _title(self, document: HtmlElement) -> str:
         title = _select_text(document, self.title_selectors) or meta_content(document, *self.title_meta)
@@ -125,6 +128,8 @@ class PortalParser:
             for junk in select(body, selector):
                 remove(junk)
         drop_trailing_link_blocks(body)
-        for image in body.iter("img"):
+        for image in list(body.iter("img")):
             image.set("src", image_source(image, self.image_attributes))
+            if self.site_images and self.site_images.search(image.get("src")):
+                remove(image)
         return body

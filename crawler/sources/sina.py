@@ -1,4 +1,5 @@
-"""Sina News (新浪, ``<channel>.sina.com.cn/.../doc-i<ID>.shtml``)."""
+"""Sina News (新浪): ``<channel>.sina.com.cn/.../doc-i<ID>.shtml`` and its mobile site,
+``<channel>.sina.cn/.../detail-i<ID>.d.html`` (the same ID: one article) and ``k.sina.cn/article_<ID>.html``."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ from crawler.sources.portal import PortalParser
 
 
 class SinaParser(PortalParser):
-    """sina.com.cn articles: body ``#artibody`` (``#article`` on newer pages), title ``h1.main-title``."""
+    """sina.com.cn articles: body ``#artibody`` (``#article`` on newer pages), title ``h1.main-title``;
+    sina.cn (the articlev4 template of 2026): body ``section.art_content``, title ``h1.art_tit_h1``."""
 
     name = "sina"
-    hosts = ("sina.com.cn",)
-    article_url = re.compile(r"sina\.com\.cn/.*?doc-(i[a-z]{7}\d{7})\.shtml")
-    body_selectors = ("#artibody", "#article")
-    title_selectors = ("h1.main-title", "#artibodyTitle")
+    hosts = ("sina.com.cn", "sina.cn")
+    article_url = re.compile(r"sina\.(?:com\.)?cn/.*?(?:doc|detail)-(i[a-z]{7}\d{7})\.(?:shtml|d\.html)"
+                             r"|k\.sina\.cn/article_(\d+_[0-9a-z]+)\.html")
+    body_selectors = ("#artibody", "#article", "section.art_content")
+    title_selectors = ("h1.main-title", "#artibodyTitle", "h1.art_tit_h1")
     time_meta = ("weibo: article:create_at", "article:published_time")
     time_selectors = (".date-source .date", "#pub_date")
-    author_selectors = (".date-source .source", "#media_name")
-    placeholder_cover = re.compile(r"sinaimg\.cn/default/")  # default/feedbackpics, default/transform: site-wide
+    author_selectors = (".date-source .source", "#media_name", ".weibo_user")
+    site_images = re.compile(r"sinaimg\.cn/default/")  # default/feedbackpics, default/transform, badges
     drop_selectors = (".article-editor", ".show_author", ".appendQr_wrap", ".app-kaihu-qr", ".ct_hqimg",
                       "[id^=left_hzh_ad]", ".sinaads", "#quoteWrap", ".article-notice", "[class^=ad_]",
                       ".finance_app_zqtg", ".article-bottom", ".video-2017")
