@@ -10,6 +10,7 @@ summary).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,41 @@ _HEADING = re.compile(r"^#{1,6} ")
 _MARKUP_CHARS = re.compile(r"^#{1,6} |\*\*|\\(?=[\\*_\[\]])")
 _INLINE_PARENTS = frozenset({"_inline", "li", "a", "b", "strong", "em", "i", "u", "s", "del", "sub", "sup", "q"})
 _ADJACENT_BOLD = re.compile(r"(?<![\\*])\*\*\*\*(?!\*)")
+
+
+_EDGE_PUNCTUATION = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
+
+
+def _emphasis(convert: Any, el: Tag, text: str, parent_tags: set[str]) -> str:
+    """Bold or italic that CommonMark reads as such. A marker between a letter outside and
+    punctuation inside is shown as an asterisk (``微信*｜x*``, ``**记者：**张三``): there the
+    punctuation goes outside the markers. Emphasis around no words is dropped."""
+    if not _has_words(text):
+        return text
+    match = _EDGE_PUNCTUATION.match(text)
+    assert match is not None  # the pattern matches every string
+    lead, core, trail = match.groups()
+    if not lead.strip() or _delimits(_text_beside(el, forward=False)):
+        core, lead = lead + core, ""
+    if not trail.strip() or _delimits(_text_beside(el, forward=True)):
+        core, trail = core + trail, ""
+    return lead + convert(el, core, parent_tags) + trail
+
+
+def _text_beside(el: Tag, forward: bool) -> str:
+    """The character just before (or after) ``el`` in its parent's text, ``""`` at the block's edge."""
+    sibling = el.next_sibling if forward else el.previous_sibling
+    while sibling is not None:
+        text = sibling.get_text() if isinstance(sibling, Tag) else str(sibling)
+        if text:
+            return text[0] if forward else text[-1]
+        sibling = sibling.next_sibling if forward else sibling.previous_sibling
+    return ""
+
+
+def _delimits(char: str) -> bool:
+    """Whether a delimiter run next to ``char`` flanks as CommonMark needs: an edge, a space or punctuation."""
+    return not char or char.isspace() or unicodedata.category(char)[0] in "PS"
 
 
 def _has_words(text: str) -> bool:
@@ -89,10 +125,10 @@ class _ArticleConverter(_MarkdownConverter):
         return super().convert_hN(n, el, text, parent_tags) if _has_words(text) else text.strip()
 
     def convert_b(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return super().convert_b(el, text, parent_tags) if _has_words(text) else text
+        return _emphasis(super().convert_b, el, text, parent_tags)
 
     def convert_em(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return super().convert_em(el, text, parent_tags) if _has_words(text) else text
+        return _emphasis(super().convert_em, el, text, parent_tags)
 
     convert_strong = convert_b
     convert_i = convert_em

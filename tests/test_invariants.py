@@ -124,7 +124,9 @@ def test_each_invariant_can_fail(body: str, breach: str | None) -> None:
     ("<pre>import json<br>import redis</pre>", "```\nimport json\nimport redis\n```"),
     ("<ul><li>一<br>二</li></ul>", "- 一 二"),
     ("<p>作者<em>｜</em>周一笑</p>", "作者｜周一笑"),
-    ("<p><strong>英国M&amp;G：</strong><strong>Stefan</strong></p>", "**英国M&G：Stefan**"),
+    ("<p><strong>英国M&amp;G：</strong><strong>Stefan</strong></p>", "**英国M&G**：**Stefan**"),
+    ("<p>微信<em>｜smiletalker</em></p>", "微信｜*smiletalker*"),  # as written, CommonMark shows the asterisks
+    ("<p><strong>记者：</strong>张三</p>", "**记者**：张三"),
     ("<p>正文</p><h2>延伸阅读</h2>", "正文"),
 ])
 def test_markup_that_renders_as_debris_is_not_written(html: str, markdown: str) -> None:
