@@ -46,6 +46,7 @@ _INLINE_PARENTS = frozenset({"_inline", "li", "a", "b", "strong", "em", "i", "u"
 _ADJACENT_BOLD = re.compile(r"(?<![\\*])\*\*\*\*(?!\*)")
 
 
+_INLINE_ELEMENTS = frozenset({"a", "abbr", "b", "em", "font", "i", "mark", "small", "span", "strong", "sub", "sup", "u"})
 _EDGE_PUNCTUATION = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 
 
@@ -66,13 +67,17 @@ def _emphasis(convert: Any, el: Tag, text: str, parent_tags: set[str]) -> str:
 
 
 def _text_beside(el: Tag, forward: bool) -> str:
-    """The character just before (or after) ``el`` in its parent's text, ``""`` at the block's edge."""
-    sibling = el.next_sibling if forward else el.previous_sibling
-    while sibling is not None:
-        text = sibling.get_text() if isinstance(sibling, Tag) else str(sibling)
-        if text:
-            return text[0] if forward else text[-1]
-        sibling = sibling.next_sibling if forward else sibling.previous_sibling
+    """The character just before (or after) ``el`` in the text of its block, ``""`` at the block's edge."""
+    node: Tag | None = el
+    while node is not None:
+        sibling = node.next_sibling if forward else node.previous_sibling
+        while sibling is not None:
+            text = sibling.get_text() if isinstance(sibling, Tag) else str(sibling)
+            if text:
+                return text[0] if forward else text[-1]
+            sibling = sibling.next_sibling if forward else sibling.previous_sibling
+        parent = node.parent
+        node = parent if parent is not None and parent.name in _INLINE_ELEMENTS else None
     return ""
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,10 @@ class SavedPage:
     source: str
     html: Path
     url: str
+    article_id: str = ""
+    author: str = ""
+    images: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def golden(self) -> Path:
@@ -41,7 +45,8 @@ def saved_pages() -> list[SavedPage]:
     pages = []
     for manifest in sorted(FIXTURES.glob("*/MANIFEST.toml")):
         for entry in tomllib.loads(manifest.read_text(encoding="utf-8"))["page"]:
-            pages.append(SavedPage(manifest.parent.name, manifest.parent / entry["file"], entry["url"]))
+            pages.append(SavedPage(manifest.parent.name, manifest.parent / entry["file"], entry["url"],
+                                   entry["article_id"], entry["author"], entry["images"], entry["headers"]))
     return pages
 
 

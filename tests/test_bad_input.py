@@ -46,6 +46,8 @@ CASES = [
      (NOT_ARTICLES / "weixin-expired-link.html").read_bytes(), "expired_link"),
     ("sina-small-video", "https://k.sina.cn/article_1496814565_m593793e5033024crg.html?from=news",
      (NOT_ARTICLES / "sina-k-video.html").read_bytes(), "video"),
+    ("toutiao-gallery", "https://www.toutiao.com/a6734139882538533383/",
+     (NOT_ARTICLES / "toutiao-gallery.html").read_bytes(), "not_article"),
     ("list-page", "https://news.qq.com/ch/fx", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "not_article"),
     ("unknown-site-not-an-article", "https://www.example.com/news/1.html", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "empty_body"),
     ("ftp-url", "ftp://example.com/news/1.html", REFERENCE.html.read_bytes(), "bad_url"),

@@ -10,6 +10,10 @@ from conftest import SavedPage, page, saved_pages
 from crawler import extract, render
 
 _LINE_END_SPACE = re.compile(r"[ \t\xa0]+$", re.MULTILINE)
+MIN_PAGES_PER_PARSER: dict[str, int] = {"generic": 2}
+"""Parsers held to fewer than three real pages. The generic parser is no site: its fixtures are two
+sites without a parser, and every other corpus page it reads runs in the invariants test and the
+extraction benchmark."""
 
 
 def _without_line_end_space(text: str) -> str:
@@ -18,8 +22,23 @@ def _without_line_end_space(text: str) -> str:
 
 @pytest.mark.parametrize("saved", saved_pages(), ids=lambda saved: saved.id)
 def test_page_renders_to_its_golden_file(saved: SavedPage) -> None:
-    rendered = render(extract(saved.url, saved.html.read_bytes()))
+    article = extract(saved.url, saved.html.read_bytes(), saved.headers)
+    rendered = render(article)
     assert _without_line_end_space(rendered) == _without_line_end_space(saved.golden.read_text(encoding="utf-8"))
+    assert (article.article_id, article.author, len(article.images)) == (saved.article_id, saved.author, saved.images)
+
+
+def test_every_registered_parser_has_real_pages_and_goldens() -> None:
+    """Walk the registry: each parser (and the generic one) has a fixture folder of its own, whose
+    pages it parses, with at least three where the real corpus has them."""
+    from crawler.sources import GENERIC, PARSERS, parser_for
+
+    pages = saved_pages()
+    for parser in [*PARSERS, GENERIC]:
+        own = [saved for saved in pages if saved.source == parser.name]
+        assert own, f"parser {parser.name} has no fixture folder tests/fixtures/{parser.name}/ with pages"
+        assert all(parser_for(saved.url) is parser for saved in own), parser.name
+        assert len(own) >= MIN_PAGES_PER_PARSER.get(parser.name, 3), f"{parser.name}: {len(own)} real pages"
 
 
 def test_reference_article_ends_in_one_newline_and_differs_only_at_line_ends() -> None:

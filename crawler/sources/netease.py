@@ -18,6 +18,8 @@ class NetEaseParser(PortalParser):
     body_selectors = ("div.entext", "#endText", "div.post_body", "#content .content")
     title_selectors = ("h1.post_title", "h2.con1_ltle", "h1#h1title", "h1")
     time_selectors = (".post_info", ".post_time_source", ".ep-time-soure", ".con1_date")
-    author_selectors = ("#ne_article_source", ".con1_author")
+    author_meta = ()  # its article:author is the site itself (网易); the source it credits is in the byline
+    author_selectors = ("#ne_article_source", ".post_info > a:first-of-type", ".post_time_source > a:first-of-type",
+                        ".con1_author")
     drop_selectors = (".post_btmshare", ".post_end", ".ep-source", ".post_top", ".post_statement",
                       ".post_recommends", ".gg200x300", ".nph_photo_ctrl")

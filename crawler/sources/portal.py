@@ -61,6 +61,8 @@ class PortalParser:
     drop_selectors: ClassVar[tuple[str, ...]] = ()
     image_attributes: ClassVar[tuple[str, ...]] = LAZY_IMAGE_ATTRIBUTES
     cover_meta: ClassVar[tuple[str, ...]] = ("og:image",)
+    not_article_selectors: ClassVar[dict[str, str]] = {}
+    """Elements that mark a page of the site that is not an article (selector -> what it is)."""
     site_images: ClassVar[re.Pattern[str] | None] = None
     """Where the site keeps its site-wide images (default share images, badges): no article's
     cover, nor an image of its body."""
@@ -85,6 +87,9 @@ class PortalParser:
         document = parse_document(html, url)
         if meta_content(document, "og:type").lower().startswith("video"):
             raise ExtractionError(url, "video", "the page declares itself a video (og:type)")
+        for selector, what in self.not_article_selectors.items():
+            if select_one(document, selector) is not None:
+                raise ExtractionError(url, "not_article", f"{what}, not an article ({selector})")
         body = next((found for selector in self.body_selectors
                      if (found := select_one(document, selector)) is not None), None)
         if body is None:

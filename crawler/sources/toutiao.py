@@ -21,3 +21,4 @@ class ToutiaoParser(PortalParser):
     author_meta = ()
     author_selectors = (".article-meta .name", ".article-sub > span:not(.original)")
     drop_selectors = (".tt-vote-card", ".pgc-card", ".pgc-end-source")
+    not_article_selectors = {".galleryBox": "a picture gallery"}  # images and captions only in BASE_DATA.galleryInfo
