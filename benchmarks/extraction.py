@@ -2,17 +2,21 @@
 
     python benchmarks/extraction.py [--labels DIR ...] [--rounds N]
 
-Labelled pages come from two kinds of folder:
+Labelled pages come from three kinds of folder:
 - a fixture folder of this repository (``tests/fixtures/<source>/MANIFEST.toml``): the expected
   title, date and body are the reviewed golden Markdown beside each page;
 - a folder in NanmiCoder's format (``name.html`` + ``name.expected.json`` with ``title``,
   ``news_url``, ``meta_info.publish_time`` and ``contents``), labelled by someone else. Point
-  ``--labels`` at any such folder to check pages that are not in this repository.
+  ``--labels`` at any such folder to check pages that are not in this repository;
+- ``benchmarks/labels/*.label.json``: corpus pages of ``../shared/corpus/real/`` (not shipped; used
+  when it is there) labelled by hand from the page itself: title and time as the page shows them,
+  and the body as the page's text from a first to a last passage the labeller chose in a container.
 
 Per page and extractor: body F1 over 4-token shingles (each CJK character is a token, as are
 runs of Latin letters and digits; the scrapinghub article-extraction benchmark's measure), title
 exact match, date accuracy (same minute; trafilatura gives only a day, so a second column
-compares days) and ms/page. Three extractors: ``extract`` (site parser or generic, what users
+compares days), invented dates (a date written that is not the page's day), refusals by reason
+and ms/page. Three extractors: ``extract`` (site parser or generic, what users
 get), ``generic`` (the generic parser forced on every page) and ``trafilatura`` alone
 (``bare_extraction`` with metadata).
 """
@@ -31,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,6 +46,7 @@ import trafilatura  # noqa: E402
 from crawler import extract  # noqa: E402
 from crawler.encoding import decode_html  # noqa: E402
 from crawler.errors import ExtractionError  # noqa: E402
+from crawler.html import parse_document, select_one, text_of  # noqa: E402
 from crawler.markdown import html_to_markdown  # noqa: E402
 from crawler.sources import GENERIC  # noqa: E402
 from crawler.sources.base import BEIJING  # noqa: E402
@@ -117,6 +123,29 @@ def nanmicoder_pages(folder: Path) -> list[Labelled]:
     return pages
 
 
+LABELS = ROOT / "benchmarks" / "labels"
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+
+
+def hand_labelled_pages(labels: Path = LABELS, corpus: Path = CORPUS) -> list[Labelled]:
+    """The corpus pages labelled by hand in ``labels`` (none when the corpus is not beside the project)."""
+    pages = []
+    for label_file in sorted(labels.glob("*.label.json")):
+        label = json.loads(label_file.read_text(encoding="utf-8"))
+        page = corpus / label["page"]
+        if not page.is_file():
+            continue
+        body = page.read_bytes()
+        container = select_one(parse_document(decode_html(body)), label["container"])
+        text = text_of(container) if container is not None else ""
+        start, end = text.find(label["first"]), text.find(label["last"])
+        if start < 0 or end < start:
+            raise SystemExit(f"{label_file}: its first/last passages are not in {label['container']} of {page}")
+        pages.append(Labelled(f"corpus/{label['page']}", label["url"], body, label["title"], label["published"],
+                              text[start:end + len(label["last"])], "hand"))
+    return pages
+
+
 def labelled_pages(folders: list[Path]) -> list[Labelled]:
     pages: list[Labelled] = []
     for folder in folders:
@@ -156,19 +185,22 @@ EXTRACTORS: dict[str, Callable[[Labelled], Extracted]] = {
 }
 
 
-def measure(pages: list[Labelled], rounds: int) -> dict[str, dict[str, float]]:
-    results: dict[str, dict[str, float]] = {}
+def measure(pages: list[Labelled], rounds: int) -> dict[str, dict[str, Any]]:
+    results: dict[str, dict[str, Any]] = {}
     for name, extractor in EXTRACTORS.items():
-        scores, titles, minutes, days, failures = [], 0, 0, 0, 0
+        scores, titles, minutes, days, invented = [], 0, 0, 0, 0
+        refusals: Counter[str] = Counter()
         for page in pages:
             try:
                 got = extractor(page)
-            except ExtractionError:
-                got, failures = Extracted("", "", ""), failures + 1
+            except ExtractionError as error:
+                got = Extracted("", "", "")
+                refusals[error.reason] += 1
             scores.append(f1(got.text, page.text))
             titles += got.title.strip() == page.title.strip()
             minutes += bool(got.date) and got.date[:16] == page.date[:16]
             days += bool(got.date) and got.date[:10] == page.date[:10]
+            invented += bool(got.date) and got.date[:10] != page.date[:10]
         timings = []
         for _ in range(rounds):
             started = time.perf_counter()
@@ -180,7 +212,8 @@ def measure(pages: list[Labelled], rounds: int) -> dict[str, dict[str, float]]:
             timings.append((time.perf_counter() - started) * 1000 / len(pages))
         results[name] = {"f1": statistics.mean(scores), "f1_min": min(scores), "title": titles / len(pages),
                          "minute": minutes / len(pages), "day": days / len(pages), "ms": statistics.median(timings),
-                         "failed": failures}
+                         "invented": invented,
+                         "refused": ", ".join(f"{reason} {count}" for reason, count in sorted(refusals.items())) or "-"}
     return results
 
 
@@ -192,10 +225,12 @@ def main() -> None:
     args = parser.parse_args()
     folders = args.labels or [ROOT / "tests" / "fixtures", ROOT.parent / "shared" / "corpus" / "real" / "nanmicoder"]
     pages = [page for page in labelled_pages([folder for folder in folders if folder.is_dir()]) if page.text.strip()]
+    pages += hand_labelled_pages() if not args.labels else []
     groups = {
         "all pages": pages,
         "pages of sites with a parser": [page for page in pages if not page.name.startswith("generic/")],
         "labelled by NanmiCoder": [page for page in pages if page.labeller == "nanmicoder"],
+        "corpus pages labelled by hand (benchmarks/labels)": [page for page in pages if page.labeller == "hand"],
         "generic-parser fixtures": [page for page in pages if page.name.startswith("generic/")],
     }
     print(f"{len(pages)} labelled pages, {args.rounds} timing rounds (median ms/page)")
@@ -204,11 +239,12 @@ def main() -> None:
             continue
         results = measure(members, args.rounds)
         print(f"\n## {group} ({len(members)})")
-        print("| extractor | body F1 | worst F1 | title exact | date (minute) | date (day) | ms/page | failed |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| extractor | body F1 | worst F1 | title exact | date (minute) | date (day) | invented dates | ms/page "
+              "| refused (reason count) |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, row in results.items():
             print(f"| {name} | {row['f1']:.3f} | {row['f1_min']:.3f} | {row['title']:.0%} | {row['minute']:.0%} "
-                  f"| {row['day']:.0%} | {row['ms']:.1f} | {int(row['failed'])} |")
+                  f"| {row['day']:.0%} | {row['invented']} | {row['ms']:.1f} | {row['refused']} |")
         print(f"generic / trafilatura time: {results['generic']['ms'] / results['trafilatura']['ms']:.2f}x; "
               f"extract / trafilatura time: {results['extract']['ms'] / results['trafilatura']['ms']:.2f}x")
 

@@ -148,6 +148,38 @@ MAX_LIST_HEADING = 12
 """Longest text (characters) read as the heading of a link list (延伸阅读, 相关新闻, 证券要闻)."""
 
 
+def _link_share(block: HtmlElement) -> tuple[str, float]:
+    """A block's text, and the share of it that is link text."""
+    text = clean_text(text_of(block))
+    link_text = sum(len(clean_text(text_of(link))) for link in block.iter("a"))
+    return text, (link_text / len(text) if text else 0.0)
+
+
+def _has_media(block: HtmlElement) -> bool:
+    return next(block.iter("img", "video", "iframe", "embed"), None) is not None
+
+
+def drop_leading_link_blocks(body: HtmlElement) -> None:
+    """Remove the link lists a page puts above its article text (相关新闻 and its links): from the
+    start, up to the first block of prose, the blocks that are mostly links and the short headings
+    and empty blocks before the last of them. Images on the way are the article's and stay."""
+    run: list[HtmlElement] = []
+    last_list = -1
+    for block in body:
+        if not isinstance(block.tag, str) or _has_media(block):
+            continue
+        text, share = _link_share(block)
+        if text and share >= LINK_DENSE:
+            last_list = len(run)
+        elif text and len(text) > MAX_LIST_HEADING:
+            break
+        run.append(block)
+        if (block.tail or "").strip():
+            break
+    for block in run[:last_list + 1]:
+        remove(block)
+
+
 def drop_trailing_link_blocks(body: HtmlElement) -> None:
     """Remove the link lists a page appends to its article body, and their headings: from the end,
     the blocks that are mostly link text, the short headings above them, and empty blocks, up to
@@ -160,13 +192,12 @@ def drop_trailing_link_blocks(body: HtmlElement) -> None:
         if not isinstance(block.tag, str):
             trailing.append(block)
             continue
-        text = clean_text(text_of(block))
-        link_text = sum(len(clean_text(text_of(link))) for link in block.iter("a"))
-        if text and link_text >= LINK_DENSE * len(text):
+        text, share = _link_share(block)
+        if text and share >= LINK_DENSE:
             found_links = True
         elif text and not (found_links and len(text) <= MAX_LIST_HEADING):
             break
-        elif not text and next(block.iter("img", "video", "iframe", "embed"), None) is not None:
+        elif not text and _has_media(block):
             break
         trailing.append(block)
     if found_links:

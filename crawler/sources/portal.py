@@ -24,6 +24,7 @@ from crawler.sources.base import (
     clean_text,
     cover_image,
     drop_hidden_elements,
+    drop_leading_link_blocks,
     drop_trailing_link_blocks,
     image_source,
     meta_content,
@@ -132,6 +133,7 @@ class PortalParser:
         for selector in self.drop_selectors:
             for junk in select(body, selector):
                 remove(junk)
+        drop_leading_link_blocks(body)
         drop_trailing_link_blocks(body)
         for image in list(body.iter("img")):
             image.set("src", image_source(image, self.image_attributes))

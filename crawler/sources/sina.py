@@ -24,4 +24,4 @@ class SinaParser(PortalParser):
     site_images = re.compile(r"sinaimg\.cn/default/")  # default/feedbackpics, default/transform, badges
     drop_selectors = (".article-editor", ".show_author", ".appendQr_wrap", ".app-kaihu-qr", ".ct_hqimg",
                       "[id^=left_hzh_ad]", ".sinaads", "#quoteWrap", ".article-notice", "[class^=ad_]",
-                      ".finance_app_zqtg", ".article-bottom", ".video-2017")
+                      ".finance_app_zqtg", ".article-bottom", ".video-2017", ".tech-quotation", ".artical-player-wrap")
