@@ -35,14 +35,22 @@ LOG_PROGRESS_INTERVAL = 300
 """Seconds between progress lines when stderr is not a terminal (cron, systemd, a log file)."""
 
 
-def _settings(args: argparse.Namespace) -> Any:
-    """Project settings, then ``newsmd.toml`` (``--config``), then ``-s`` overrides."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy.utils.project import get_project_settings
-
+def _settings(args: argparse.Namespace, crawls: bool = True) -> Any:
+    """Project settings, then ``newsmd.toml`` (``--config``), then ``-s`` overrides; Scrapy's
+    own settings object for a command that crawls, else the same values read without Scrapy."""
     from crawler.config import ConfigError, apply_config, check_settings
 
-    settings = get_project_settings()
+    settings: Any
+    if crawls:
+        os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+        from scrapy.utils.project import get_project_settings
+
+        settings = get_project_settings()
+    else:
+        from crawler import settings as project_settings
+        from crawler.plain_settings import PlainSettings
+
+        settings = PlainSettings(project_settings)
     for override in args.set:
         name, separator, value = override.partition("=")
         if not separator or not name.strip():
@@ -104,7 +112,7 @@ def _parse_command(args: argparse.Namespace) -> int:
     pages = _saved_pages(args)
     if pages is None:
         return EXIT_USAGE
-    settings = _settings(args)
+    settings = _settings(args, crawls=False)
     options = OutputOptions.from_settings(settings, args.output)
     if args.output is not None:
         _warn_about_time_zone(settings, args.output)
@@ -420,10 +428,22 @@ def version_line() -> str:
     return f"newsmd {installed('newsmd')} (Scrapy {installed('scrapy')}, Python {python})"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the versions are looked up only when asked for (that lookup is slow)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(version_line())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``newsmd``."""
     parser = argparse.ArgumentParser(prog="newsmd", description="News articles to Hugo Markdown.")
-    parser.add_argument("--version", action="version", version=version_line(),
+    parser.add_argument("--version", action=_VersionAction,
                         help="show newsmd's version, with Scrapy's and Python's, and exit")
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -24,9 +24,10 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.settings import BaseSettings
+if TYPE_CHECKING:  # newsmd parse reads its settings without Scrapy (crawler.plain_settings)
+    from scrapy.settings import BaseSettings
 
 DEFAULT_CONFIG = "newsmd.toml"
 DATE_FORMATS = ("local", "offset")

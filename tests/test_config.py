@@ -80,3 +80,29 @@ def test_the_command_reports_a_bad_or_missing_config(tmp_path: Path, cli_env: di
     assert missing.returncode != 0
     assert missing.stderr.startswith("newsmd: error: cannot read")
     assert not (tmp_path / "out").exists()
+
+
+def test_parse_reads_the_settings_scrapy_would_without_importing_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler import settings as project_settings
+    from crawler.cli import _settings, build_parser
+
+    config = tmp_path / "newsmd.toml"
+    config.write_text(CONFIG + 'date_format = "offset"\nextra_fields = ["tags"]\n', encoding="utf-8")
+    args = build_parser().parse_args(["parse", "page.html", "--config", str(config), "--layout", "flat",
+                                      "-s", "EXTRACT_TIME_LIMIT=2.5", "-s", 'MIRROR={"a.example": "http://127.0.0.1:1"}',
+                                      "-s", "FORCE_REWRITE=true", "-s", "EXTRA_FIELDS=author,tags"])
+    monkeypatch.delenv("NEWSMD_CONFIG", raising=False)
+    scrapy_settings, plain_settings = _settings(args, crawls=True), _settings(args, crawls=False)
+    assert type(plain_settings).__name__ == "PlainSettings"
+    for name in (name for name in dir(project_settings) if name.isupper()):
+        assert plain_settings.get(name) == scrapy_settings.get(name), name
+    for read in ("getbool", "getint", "getfloat", "getlist", "getdict"):
+        for name in ("FORCE_REWRITE", "EXTRACT_TIME_LIMIT", "MAX_ARTICLES_PER_RUN", "EXTRA_FIELDS", "MIRROR",
+                     "FRONT_MATTER_DEFAULTS", "SOURCE_LAYOUT"):
+            try:
+                expected = getattr(scrapy_settings, read)(name)
+            except (ValueError, TypeError):
+                with pytest.raises((ValueError, TypeError)):
+                    getattr(plain_settings, read)(name)
+                continue
+            assert getattr(plain_settings, read)(name) == expected, (read, name)
