@@ -54,7 +54,7 @@ def build_snapshot(root: Path, count: int) -> int:
         mine = items[channel * per_channel:(channel + 1) * per_channel]
         for page in range(pages_per_channel):
             chunk = mine[page * ITEMS_PER_FEED_PAGE:(page + 1) * ITEMS_PER_FEED_PAGE]
-            builder.write_feed_page(root, f"news_news_bench{channel}", page, chunk, block_template)
+            builder.write_feed_page(root, f"news_news_bench{channel}", page + 1, chunk, block_template)  # flush_num from 1
     return pages_per_channel
 
 
