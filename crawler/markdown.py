@@ -43,6 +43,9 @@ _WHITESPACE = re.compile(r"\s+")
 _HEADING = re.compile(r"^#{1,6} ")
 _MARKUP_CHARS = re.compile(r"^#{1,6} |\*\*|\\(?=[\\*_\[\]])")
 _INLINE_PARENTS = frozenset({"_inline", "li", "a", "b", "strong", "em", "i", "u", "s", "del", "sub", "sup", "q"})
+_JAVASCRIPT_HREF = re.compile(r"^\s*javascript:", re.IGNORECASE)
+_WORD = re.compile(r"\w")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+);")
 _ADJACENT_BOLD = re.compile(r"(?<![\\*])\*\*\*\*(?!\*)")
 
 
@@ -161,9 +164,13 @@ class _ArticleConverter(_MarkdownConverter):
 
 
 def sanitize_fragment(root: HtmlElement) -> None:
-    """Remove unsafe elements, comments and every ``on*`` attribute from ``root``, in place."""
+    """Remove unsafe elements, comments and every ``on*`` attribute from ``root``, in place; and the
+    page's controls: a ``javascript:`` link is a button (share, play, expand), not content."""
     for node in list(root.iterdescendants(etree.Comment, etree.ProcessingInstruction, *UNSAFE_TAGS)):
         remove(node)
+    for link in list(root.iterdescendants("a")):
+        if _JAVASCRIPT_HREF.match(link.get("href") or "") and next(link.iter("img"), None) is None:
+            remove(link)
     for element in root.iter(etree.Element):
         for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
             del element.attrib[attribute]
@@ -186,10 +193,17 @@ def tidy_markdown(markdown: str) -> str:
     lines = [line.rstrip() for line in strip_control_chars(markdown).split("\n")]
     text = _LEAD_SPACE.sub("", "\n".join(lines))
     text = _ADJACENT_BOLD.sub("", text)  # **a****b** (two bold runs side by side) is one: **ab**
-    blocks = _BLANK_RUNS.sub("\n\n", text).strip().split("\n\n")
+    blocks = [block for block in _BLANK_RUNS.sub("\n\n", text).strip().split("\n\n") if not _debris(block)]
     while blocks and _HEADING.match(blocks[-1]):  # a heading with nothing under it (a related-links title)
         blocks.pop()
     return "\n\n".join(blocks)
+
+
+def _debris(block: str) -> bool:
+    """A block with no word, image or code in it: the page's layout (carousel arrows ``\\< >``,
+    separators), which Markdown would show as a paragraph of punctuation."""
+    plain = _ENTITY.sub("", block.replace("\\", ""))  # the converter writes < as &lt;
+    return not _WORD.search(plain) and "](" not in block and not block.startswith(("```", "    ", "---", "***"))
 
 
 def without_leading_title(markdown: str, title: str) -> str:

@@ -128,6 +128,9 @@ def test_each_invariant_can_fail(body: str, breach: str | None) -> None:
     ("<p>微信<em>｜smiletalker</em></p>", "微信｜*smiletalker*"),  # as written, CommonMark shows the asterisks
     ("<p><strong>记者：</strong>张三</p>", "**记者**：张三"),
     ("<p>正文</p><h2>延伸阅读</h2>", "正文"),
+    ("<p>正文</p><div><span>&lt;</span> <span>&gt;</span></div><p>正文二</p>", "正文\n\n正文二"),  # carousel arrows
+    ('<p><img src="https://e.example/a.jpg" alt="图"><a href="javascript:void(0)">转播到腾讯微博</a></p><p>正文</p>',
+     "![图](https://e.example/a.jpg)\n\n正文"),  # a share button over an image
 ])
 def test_markup_that_renders_as_debris_is_not_written(html: str, markdown: str) -> None:
     from crawler.markdown import html_to_markdown
