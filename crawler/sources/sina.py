@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.html import remove
 from crawler.sources.portal import PortalParser
+
+_STATEMENT_MARKER = "总声明"
 
 
 class SinaParser(PortalParser):
@@ -25,3 +31,15 @@ class SinaParser(PortalParser):
     drop_selectors = (".article-editor", ".show_author", ".appendQr_wrap", ".app-kaihu-qr", ".ct_hqimg",
                       "[id^=left_hzh_ad]", ".sinaads", "#quoteWrap", ".article-notice", "[class^=ad_]",
                       ".finance_app_zqtg", ".article-bottom", ".video-2017", ".tech-quotation", ".artical-player-wrap")
+
+    def _clean_body(self, body: HtmlElement) -> HtmlElement:
+        """Also drop Sina's site-wide statement (免责声明), which its template puts between two
+        ``<!-- 总声明 -->`` comments."""
+        markers = [node for node in body.iter(etree.Comment) if (node.text or "").strip() == _STATEMENT_MARKER]
+        for opening, closing in zip(markers[::2], markers[1::2], strict=False):
+            node = opening.getnext()
+            while node is not None and node is not closing:
+                following = node.getnext()
+                remove(node)
+                node = following
+        return super()._clean_body(body)
