@@ -40,6 +40,9 @@ from crawler.sources.base import (
     Identity,
     ParsedPage,
     clean_text,
+    drop_hidden_elements,
+    drop_leading_link_blocks,
+    drop_trailing_link_blocks,
     meta_content,
     page_tags,
     tag_list,
@@ -302,6 +305,9 @@ class TencentNewsParser:
         self._embed_videos(body)
         for element in select(body, ".introduction, #Status, #backqqcom, .videoPlayerWrap"):
             remove(element)
+        drop_hidden_elements(body)
+        drop_leading_link_blocks(body)
+        drop_trailing_link_blocks(body)
         for image in body.iter("img"):
             if image.xpath("ancestor::a[@data-video]"):
                 continue
