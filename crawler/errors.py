@@ -12,6 +12,10 @@ class ExtractionError(ValueError):
     """
 
     def __init__(self, url: str, reason: str, detail: str) -> None:
+        from crawler.reasons import REASONS
+
+        if reason not in REASONS:
+            raise ValueError(f"unknown failure reason {reason!r}: add it to crawler.reasons")
         self.url = url
         self.reason = reason
         self.detail = detail

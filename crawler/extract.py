@@ -13,6 +13,7 @@ from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
 from crawler.html import parse_document
 from crawler.markdown import html_to_markdown, without_leading_title
+from crawler.reasons import TEMPLATE_REASONS
 from crawler.sources import GENERIC, ParsedPage, SourceParser, parser_for
 from crawler.summary import summarize
 from crawler.time_limit import TimeLimitExceeded
@@ -45,9 +46,9 @@ def _refuse_cut_off(url: str, html: str) -> None:
         raise ExtractionError(url, "truncated", "the page ends before its </html>: the answer was cut off")
 
 
-FALLBACK_REASONS = frozenset({"unsupported_page", "no_title"})
-"""A site parser's refusals that mean "not the template I know", not "not an article": the generic
-parser reads such a page instead (video, list and thin pages stay refused)."""
+FALLBACK_REASONS = TEMPLATE_REASONS
+"""A site parser's refusals that mean "not the template I know": the generic parser reads such a
+page instead (video, list and thin pages stay refused)."""
 
 
 def _parse(parser: SourceParser, url: str, html: str) -> tuple[ParsedPage, list[str]]:

@@ -13,6 +13,7 @@ from crawler.article import Article
 from crawler.errors import ExtractionError
 from crawler.extract import extract
 from crawler.middlewares import RedirectRefused, requested_url
+from crawler.reasons import PERMANENT_REASONS
 from crawler.signals import article_failed, crawl_warning
 from crawler.state import ArticleState, state_path
 
@@ -21,11 +22,6 @@ ITEM = "newsmd_item"
 """Request meta key: the URL a feed gave for an article; its failures are remembered under it."""
 ITEM_VERSION = "newsmd_item_version"
 """Request meta key: the feed's version of the article; a known failure listed with another is tried again."""
-PERMANENT_REASONS = frozenset({
-    "video", "not_article", "unsupported_page", "empty_body", "no_title", "not_html", "too_large",
-    "too_deep", "bad_url", "offsite_redirect", "unsupported_source", "expired_link",
-})
-"""Failures that the same page will give again: later runs skip the article (a known failure)."""
 _GONE = ("HTTP 404", "HTTP 410")
 DOCUMENT = "newsmd_document"
 """Request meta key marking a feed page, feed or sitemap (not an article): its failures are feed failures."""
