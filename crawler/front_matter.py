@@ -7,6 +7,7 @@ string, indents block lists by two spaces and never folds long lines, so any tit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
@@ -65,13 +66,31 @@ _QuotedDumper.add_representer(dict, _represent_mapping)
 
 
 class MainroadYAMLHandler(frontmatter.YAMLHandler):
-    """python-frontmatter handler writing the quoting and list style of the reference article."""
+    """python-frontmatter handler writing the quoting and list style of the reference article.
+
+    Each top-level field is dumped on its own (a block mapping is its fields' lines in order), so
+    the fields every article shares (the Mainroad constants, the source's categories and tags)
+    are dumped once per run, not once per article.
+    """
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:
-        kwargs.setdefault("Dumper", _QuotedDumper)
-        kwargs.setdefault("sort_keys", False)
-        kwargs.setdefault("width", float("inf"))
-        return super().export(metadata, **kwargs)
+        if kwargs:
+            kwargs.setdefault("Dumper", _QuotedDumper)
+            kwargs.setdefault("sort_keys", False)
+            kwargs.setdefault("width", float("inf"))
+            return super().export(metadata, **kwargs)
+        return "".join(_field_yaml(key, _hashable(value)) for key, value in metadata.items()).strip()
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(_hashable(item) for item in value) if isinstance(value, list) else value
+
+
+@functools.lru_cache(maxsize=512)
+def _field_yaml(key: str, value: Any) -> str:
+    plain = list(value) if isinstance(value, tuple) else value
+    return str(yaml.dump({key: plain}, Dumper=_QuotedDumper, sort_keys=False, width=float("inf"),
+                         default_flow_style=False, allow_unicode=True))
 
 
 def front_matter_fields(
