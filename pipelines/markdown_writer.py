@@ -15,6 +15,7 @@ from pipelines.storage import (
     WriteResult,
     article_path,
     remove_stale_temp_files,
+    sync_folders,
     write_atomic,
 )
 
@@ -63,9 +64,10 @@ class OutputOptions:
                       self.extra_fields)
 
 
-def write_article(article: Article, options: OutputOptions) -> WriteResult:
+def write_article(article: Article, options: OutputOptions, sync_folder: bool = True) -> WriteResult:
     """Render ``article`` and write it atomically below the root; shared by CLI and pipeline."""
-    return write_atomic(options.path_for(article), options.render(article), force=options.force)
+    return write_atomic(options.path_for(article), options.render(article), force=options.force,
+                        sync_folder=sync_folder)
 
 
 class MarkdownWriterPipeline:
@@ -75,9 +77,13 @@ class MarkdownWriterPipeline:
     ``newsmd/failed/write`` in the crawl stats; a failed write is logged and the crawl goes on.
     """
 
+    FOLDER_SYNC_FILES = 64
+    """Files written between two fsyncs of their folders (each file's own data is fsynced at once)."""
+
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.options = OutputOptions.from_settings(crawler.settings)
+        self.unsynced: dict[Path, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> MarkdownWriterPipeline:
@@ -90,12 +96,29 @@ class MarkdownWriterPipeline:
             self.crawler.stats.inc_value("newsmd/stale_temp_removed", len(stale))
             logger.info("removed %d temp file(s) left by an interrupted run", len(stale))
 
+    def _folder_written(self, folder: Path) -> None:
+        self.unsynced[folder] = self.unsynced.get(folder, 0) + 1
+        if sum(self.unsynced.values()) >= self.FOLDER_SYNC_FILES:
+            self.sync()
+
+    def sync(self) -> None:
+        """fsync the folders written to since the last time, so their renames survive a power cut."""
+        folders, self.unsynced = list(self.unsynced), {}
+        sync_folders(folders)
+
+    def close_spider(self, spider: Any = None) -> None:
+        try:
+            self.sync()
+        except OSError as error:
+            logger.error("could not sync the output folder: %s [write]", error)
+
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
         stats = self.crawler.stats
         try:
-            result = write_article(item, self.options)
+            result = write_article(item, self.options, sync_folder=False)
+            self._folder_written(result.path.parent)
         except (OSError, ValueError) as error:
             stats.inc_value("newsmd/failed")
             stats.inc_value("newsmd/failed/write")

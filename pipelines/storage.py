@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,11 +83,13 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
     return stale
 
 
-def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
+def write_atomic(path: Path, text: str, force: bool = False, sync_folder: bool = True) -> WriteResult:
     """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename.
 
     A reader (or a crash) sees either the old file or the complete new one, never a part.
-    Identical content is left untouched unless ``force``.
+    Identical content is left untouched unless ``force``. With ``sync_folder`` false the folder's
+    fsync (which makes the rename itself survive a power cut) is left to the caller, who may do
+    it once for many files (``sync_folders``).
     """
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
@@ -105,9 +108,16 @@ def write_atomic(path: Path, text: str, force: bool = False) -> WriteResult:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    if sync_folder:
+        sync_folders([path.parent])
     return WriteResult(path, "updated" if existed else "written", digest)
+
+
+def sync_folders(folders: Iterable[Path]) -> None:
+    """fsync each folder: the renames made in it are on disk."""
+    for folder in folders:
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)

@@ -81,3 +81,21 @@ def test_a_full_disk_is_counted_keeps_the_old_file_and_the_crawl_goes_on(
     pipeline.process_item(changed)  # space again: the crawl goes on and the update lands
     assert "改过的标题" in target.read_text(encoding="utf-8")
     assert crawler.stats.get_value("newsmd/updated") == 1
+
+
+def test_folders_are_synced_in_batches_and_at_close(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file's data is fsynced before its rename; the folder fsyncs (which make renames survive
+    a power cut) come once per batch of files and when the crawl closes."""
+    import pipelines.markdown_writer as writer
+
+    synced: list[list[Path]] = []
+    monkeypatch.setattr(writer, "sync_folders", lambda folders: synced.append(list(folders)))
+    crawler = get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider()
+    pipeline = MarkdownWriterPipeline(crawler)
+    for number in range(MarkdownWriterPipeline.FOLDER_SYNC_FILES + 3):
+        pipeline.process_item(type(ARTICLE)(**{**ARTICLE.__dict__, "article_id": f"20250214A{number:07d}"}))
+    assert synced == [[tmp_path / "qq"]]  # one batch full: one fsync of the one folder
+    pipeline.close_spider()
+    assert synced == [[tmp_path / "qq"], [tmp_path / "qq"]]  # the rest at close
+    assert len(list((tmp_path / "qq").glob("*.md"))) == MarkdownWriterPipeline.FOLDER_SYNC_FILES + 3
