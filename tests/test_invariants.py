@@ -27,16 +27,27 @@ _MARKUP = re.compile(r"^#{1,6} |\*\*|\\(?=[\\*_\[\]])")
 
 
 _NETEASE_THREAD = re.compile(r'threadId = "([0-9A-Z]{16})"')
+_NETEASE_DOC = re.compile(r'"docId"\s*:\s*"([0-9A-Z]{16})"')
+_TOUTIAO_GROUP = re.compile(r"groupId: '(\d{15,20})'")
 _NETEASE_TIME = re.compile(r"20(\d\d)-(\d\d)-(\d\d) (\d\d):\d\d:\d\d")
 
 
 def _netease_url(text: str) -> str | None:
-    """A 2015 163.com page's URL, rebuilt from its comment thread ID and its time (it names none)."""
+    """A 163.com page's URL, rebuilt from what it says of itself (it names none): a 2019 page's
+    ``docId``, a 2015 page's comment thread ID and time."""
+    if document := _NETEASE_DOC.search(text):
+        return f"https://www.163.com/news/article/{document.group(1)}.html"
     thread, time = _NETEASE_THREAD.search(text), _NETEASE_TIME.search(text)
     if not thread or not time:
         return None
     year, month, day, hour = time.groups()
     return f"https://money.163.com/{year}/{month}{day}/{hour}/{thread.group(1)}.html"
+
+
+def _toutiao_url(text: str) -> str | None:
+    """A saved Toutiao page's URL, rebuilt from its ``groupId`` (it names none)."""
+    group = _TOUTIAO_GROUP.search(text)
+    return f"https://www.toutiao.com/a{group.group(1)}/" if group else None
 
 
 def _corpus_pages() -> list[tuple[str, str, Path]]:
@@ -48,7 +59,8 @@ def _corpus_pages() -> list[tuple[str, str, Path]]:
     for path in sorted(CORPUS.rglob("*.htm*")):
         text = decode_html(path.read_bytes())
         url = next((match.group(1).replace("&amp;", "&") for pattern in _CANONICAL if (match := pattern.search(text))),
-                   None) or (_netease_url(text) if path.parent.name == "cx163" else None) or \
+                   None) or (_netease_url(text) if path.parent.name in ("cx163", "163") else None) or \
+            (_toutiao_url(text) if path.parent.name == "toutiao" else None) or \
             f"https://unknown.example/{path.parent.name}/{path.stem}"
         pages.append((str(path.relative_to(CORPUS)), url, path))
     return pages

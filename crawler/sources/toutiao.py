@@ -13,7 +13,7 @@ class ToutiaoParser(PortalParser):
     name = "toutiao"
     hosts = ("toutiao.com",)
     article_url = re.compile(r"toutiao\.com/(?:article/|group/|[ai])(\d{15,20})(?:[/?#]|$)")
-    body_selectors = ("article.tt-article-content", ".article-content > div:not(.article-sub)")
+    body_selectors = ("article.tt-article-content", ".article-content > h1 ~ div:not(.article-sub)", ".article-content")
     title_selectors = (".article-content > h1", "h1")
     title_suffix = re.compile(r"\s*-\s*今日头条$")
     time_meta = ()
