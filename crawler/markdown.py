@@ -165,15 +165,27 @@ class _ArticleConverter(_MarkdownConverter):
 
 def sanitize_fragment(root: HtmlElement) -> None:
     """Remove unsafe elements, comments and every ``on*`` attribute from ``root``, in place; and the
-    page's controls: a ``javascript:`` link is a button (share, play, expand), not content."""
+    page's controls: a ``javascript:`` link set apart from the text (share, play, expand) is a
+    button, not content. One inside a sentence (a stock name opening a pop-up) keeps its words."""
     for node in list(root.iterdescendants(etree.Comment, etree.ProcessingInstruction, *UNSAFE_TAGS)):
         remove(node)
     for link in list(root.iterdescendants("a")):
-        if _JAVASCRIPT_HREF.match(link.get("href") or "") and next(link.iter("img"), None) is None:
+        if not _JAVASCRIPT_HREF.match(link.get("href") or "") or next(link.iter("img"), None) is not None:
+            continue
+        if _inside_running_text(link):
+            link.drop_tag()
+        else:
             remove(link)
     for element in root.iter(etree.Element):
         for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
             del element.attrib[attribute]
+
+
+def _inside_running_text(element: HtmlElement) -> bool:
+    """Whether text of its block stands both before and after ``element``."""
+    previous = element.getprevious()
+    before = (previous.tail if previous is not None else element.getparent().text) or ""
+    return bool(before.strip()) and bool((element.tail or "").strip())
 
 
 def _leaf_paragraphs(root: HtmlElement) -> list[str]:

@@ -143,6 +143,7 @@ def test_each_invariant_can_fail(body: str, breach: str | None) -> None:
     ("<p>正文</p><div><span>&lt;</span> <span>&gt;</span></div><p>正文二</p>", "正文\n\n正文二"),  # carousel arrows
     ('<p><img src="https://e.example/a.jpg" alt="图"><a href="javascript:void(0)">转播到腾讯微博</a></p><p>正文</p>',
      "![图](https://e.example/a.jpg)\n\n正文"),  # a share button over an image
+    ('<p>今日<a href="javascript:void(0)" onclick="quote()">青云科技</a>涨停。</p>', "今日青云科技涨停。"),  # words kept
 ])
 def test_markup_that_renders_as_debris_is_not_written(html: str, markdown: str) -> None:
     from crawler.markdown import html_to_markdown
