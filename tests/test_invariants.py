@@ -157,3 +157,23 @@ def test_the_title_repeated_as_the_first_block_is_dropped() -> None:
     assert without_leading_title("## 运营商 5G 手机促销\n\n正文", "运营商 5G 手机促销") == "正文"
     assert without_leading_title("**运营商**\n\n正文", "运营商") == "正文"
     assert without_leading_title("运营商说\n\n正文", "运营商") == "运营商说\n\n正文"
+
+
+@pytest.mark.parametrize(("body", "kept"), [
+    ("<p>正文第一段，讲了很多事情，足够长的一段话。</p><p>相关新闻</p><p><a href='/1'>新闻一的标题</a></p>"
+     "<p><a href='/2'>新闻二的标题</a></p>", ["正文第一段，讲了很多事情，足够长的一段话。"]),
+    ("<p>正文第一段，讲了很多事情，足够长的一段话。</p><p><a href='/q'>青云科技</a>涨停。</p>",
+     ["正文第一段，讲了很多事情，足够长的一段话。", "青云科技涨停。"]),  # one linked word: the article's
+    ("<p>相关新闻：</p><p><a href='/1'>新闻一的标题</a></p><p><a href='/2'>新闻二的标题</a></p>"
+     "<p><img src='https://e.example/a.jpg'></p><p>正文第一段，讲了很多事情，足够长的一段话。</p>",
+     ["", "正文第一段，讲了很多事情，足够长的一段话。"]),  # the list above goes, the image stays
+])
+def test_link_lists_around_the_article_text_go_by_link_density(body: str, kept: list[str]) -> None:
+    from lxml.html import fragment_fromstring
+
+    from crawler.sources.base import drop_leading_link_blocks, drop_trailing_link_blocks
+
+    root = fragment_fromstring(body, create_parent="div")
+    drop_leading_link_blocks(root)
+    drop_trailing_link_blocks(root)
+    assert [block.text_content() for block in root] == kept

@@ -144,6 +144,9 @@ def cover_image(url: str, base: str) -> str:
 
 LINK_DENSE = 0.5
 """Share of a block's text in links above which it is a link list (related articles, promotions)."""
+MIN_LIST_LINKS = 2
+"""Fewest links in what is taken for a link list: one linked word closing a short last sentence
+(a stock name) is the article's."""
 MAX_LIST_HEADING = 12
 """Longest text (characters) read as the heading of a link list (延伸阅读, 相关新闻, 证券要闻)."""
 
@@ -155,6 +158,10 @@ def _link_share(block: HtmlElement) -> tuple[str, float]:
     return text, (link_text / len(text) if text else 0.0)
 
 
+def _links(block: HtmlElement) -> int:
+    return sum(1 for _ in block.iter("a"))
+
+
 def _has_media(block: HtmlElement) -> bool:
     return next(block.iter("img", "video", "iframe", "embed"), None) is not None
 
@@ -164,27 +171,28 @@ def drop_leading_link_blocks(body: HtmlElement) -> None:
     start, up to the first block of prose, the blocks that are mostly links and the short headings
     and empty blocks before the last of them. Images on the way are the article's and stay."""
     run: list[HtmlElement] = []
-    last_list = -1
+    last_list, links = -1, 0
     for block in body:
         if not isinstance(block.tag, str) or _has_media(block):
             continue
         text, share = _link_share(block)
         if text and share >= LINK_DENSE:
-            last_list = len(run)
+            last_list, links = len(run), links + _links(block)
         elif text and len(text) > MAX_LIST_HEADING:
             break
         run.append(block)
         if (block.tail or "").strip():
             break
-    for block in run[:last_list + 1]:
-        remove(block)
+    if links >= MIN_LIST_LINKS:
+        for block in run[:last_list + 1]:
+            remove(block)
 
 
 def drop_trailing_link_blocks(body: HtmlElement) -> None:
     """Remove the link lists a page appends to its article body, and their headings: from the end,
     the blocks that are mostly link text, the short headings above them, and empty blocks, up to
     the last block of the article's own text (or an image of its own)."""
-    found_links = False
+    links = 0
     trailing: list[HtmlElement] = []
     for block in reversed(list(body)):
         if (block.tail or "").strip():
@@ -194,13 +202,13 @@ def drop_trailing_link_blocks(body: HtmlElement) -> None:
             continue
         text, share = _link_share(block)
         if text and share >= LINK_DENSE:
-            found_links = True
-        elif text and not (found_links and len(text) <= MAX_LIST_HEADING):
+            links += _links(block)
+        elif text and not (links and len(text) <= MAX_LIST_HEADING):
             break
         elif not text and _has_media(block):
             break
         trailing.append(block)
-    if found_links:
+    if links >= MIN_LIST_LINKS:
         for block in trailing:
             remove(block)
 
