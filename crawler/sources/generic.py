@@ -46,6 +46,8 @@ _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "B
 _READABLE_ID = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{8,64}$")
 _URL_SLUG = re.compile(r"^(?=.{8,64}$)[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 MAX_SITE_NAME = 30
+_TITLED_HEADING = ("(//h2 | //h3)[contains(translate(@class, 'TITLE', 'title'), 'title') "
+                   "or contains(translate(@id, 'TITLE', 'title'), 'title')]")
 _NUMERIC_ID = re.compile(r"^[0-9]{4,20}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
@@ -329,6 +331,9 @@ class GenericParser:
                 return without_site_name(clean_text(candidate), site_names, heading)
         if heading:
             return heading
+        titled = doc.xpath(_TITLED_HEADING)  # no <h1>: a heading the template marks as the title
+        if titled and (text := clean_text(titled[0].text_content())):
+            return text
         titles = doc.xpath("//title")
         title = without_site_name(clean_text(titles[0].text_content()), site_names, heading) if titles else ""
         return _TITLE_SUFFIX.sub("", title)
