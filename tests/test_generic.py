@@ -147,3 +147,11 @@ def test_a_real_date_a_few_hours_ahead_of_the_answer_is_kept() -> None:
                          '<meta property="article:published_time" content="2024-05-02T20:00:00+08:00">')
     article = extract("https://www.texasmattressmakers.com/blog/x", html, {"Date": "Thu, 02 May 2024 10:00:00 GMT"})
     assert article.published is not None and article.published.hour == 20
+
+
+def test_a_page_without_h1_takes_the_heading_its_template_marks_as_the_title() -> None:
+    from crawler.sources import GENERIC
+
+    html = (FIXTURES / "weixin" / "s-2019-MzA5NTI1MDEyNA-2652551615.html").read_text(encoding="utf-8")
+    assert "<h1" not in html and 'property="og:title"' not in html  # no h1, no og:title, an empty <title>
+    assert GENERIC.parse("https://articles.example.org/2019/ip-services", html).title == "中国知识产权，拿什么“服务”你？"
