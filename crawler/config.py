@@ -26,11 +26,13 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.front_matter import DATE_FORMATS as FRONT_MATTER_DATE_FORMATS
+
 if TYPE_CHECKING:  # newsmd parse reads its settings without Scrapy (crawler.plain_settings)
     from scrapy.settings import BaseSettings
 
 DEFAULT_CONFIG = "newsmd.toml"
-DATE_FORMATS = ("local", "offset")
+DATE_FORMATS = tuple(FRONT_MATTER_DATE_FORMATS)
 EXTRA_FIELDS = ("author", "tags")
 _CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download"), "date_format": DATE_FORMATS}
 _TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES", "date_format": "DATE_FORMAT"}

@@ -65,6 +65,11 @@ _QuotedDumper.add_representer(str, _represent_str)
 _QuotedDumper.add_representer(dict, _represent_mapping)
 
 
+_DUMP_OPTIONS: dict[str, Any] = {"Dumper": _QuotedDumper, "sort_keys": False, "width": float("inf"),
+                                 "default_flow_style": False, "allow_unicode": True}
+"""How the front matter is dumped (the last two are python-frontmatter's own defaults)."""
+
+
 class MainroadYAMLHandler(frontmatter.YAMLHandler):
     """python-frontmatter handler writing the quoting and list style of the reference article.
 
@@ -75,10 +80,7 @@ class MainroadYAMLHandler(frontmatter.YAMLHandler):
 
     def export(self, metadata: dict[str, object], **kwargs: object) -> str:
         if kwargs:
-            kwargs.setdefault("Dumper", _QuotedDumper)
-            kwargs.setdefault("sort_keys", False)
-            kwargs.setdefault("width", float("inf"))
-            return super().export(metadata, **kwargs)
+            return super().export(metadata, **{**_DUMP_OPTIONS, **kwargs})
         return "".join(_field_yaml(key, _hashable(value)) for key, value in metadata.items()).strip()
 
 
@@ -89,8 +91,7 @@ def _hashable(value: Any) -> Any:
 @functools.lru_cache(maxsize=512)
 def _field_yaml(key: str, value: Any) -> str:
     plain = list(value) if isinstance(value, tuple) else value
-    return str(yaml.dump({key: plain}, Dumper=_QuotedDumper, sort_keys=False, width=float("inf"),
-                         default_flow_style=False, allow_unicode=True))
+    return str(yaml.dump({key: plain}, **_DUMP_OPTIONS))
 
 
 def front_matter_fields(

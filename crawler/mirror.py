@@ -146,8 +146,8 @@ class MirrorServer(LocalHTTPServer):
             if page.is_file():
                 return 200, "text/html; charset=utf-8", page.read_bytes()
         sitemap = _SITEMAP.match(path)
-        if sitemap and (self.root / "sitemap" / f"{sitemap.group(1)}.xml").is_file():
-            return 200, "application/xml", (self.root / "sitemap" / f"{sitemap.group(1)}.xml").read_bytes()
+        if sitemap and (document := self.root / "sitemap" / f"{sitemap.group(1)}.xml").is_file():
+            return 200, "application/xml", document.read_bytes()
         if path == "/gw/event/hot_ranking_list":
             hot = self.root / "gw" / "event" / "hot_ranking_list.json"
             if hot.is_file():

@@ -213,6 +213,13 @@ def drop_trailing_link_blocks(body: HtmlElement) -> None:
             remove(block)
 
 
+def drop_link_lists(body: HtmlElement) -> None:
+    """Remove the link lists above and below the article text (``drop_leading_link_blocks``,
+    ``drop_trailing_link_blocks``)."""
+    drop_leading_link_blocks(body)
+    drop_trailing_link_blocks(body)
+
+
 def drop_hidden_elements(root: HtmlElement) -> None:
     """Remove elements styled invisible (``display:none``, zero height with overflow hidden): pixels, logos.
 

@@ -86,9 +86,8 @@ def article_id_for(canonical: str, title: str = "") -> str:
     for _, value in parse_qsl(parts.query):
         if _READABLE_ID.match(value) or _NUMERIC_ID.match(value):
             return f"{value}-{digest[:8]}"
-    from slugify import (
-        slugify,  # loaded on first use, like the rest of the generic path
-    )
+    # loaded on first use, like the rest of the generic path
+    from slugify import slugify
 
     slug = slugify(title, max_length=40, word_boundary=True)
     return f"{slug}-{digest[:8]}" if slug else digest[:16]
@@ -100,8 +99,7 @@ def _site_name(meta: _PageMeta, ld: dict[str, Any], title: str) -> str:
     publisher = ld.get("publisher")
     names = (meta.first("og:site_name"), _first_text(publisher.get("name")) if isinstance(publisher, dict) else "",
              meta.first("application-name"))
-    return next((clean_text(name) for name in names
-                 if name and len(clean_text(name)) <= MAX_SITE_NAME and clean_text(name) not in title), "")
+    return next((name for name in map(clean_text, names) if name and len(name) <= MAX_SITE_NAME and name not in title), "")
 
 
 def without_site_name(title: str, site_names: list[str], heading: str = "") -> str:

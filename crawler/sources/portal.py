@@ -24,8 +24,7 @@ from crawler.sources.base import (
     clean_text,
     cover_image,
     drop_hidden_elements,
-    drop_leading_link_blocks,
-    drop_trailing_link_blocks,
+    drop_link_lists,
     image_source,
     meta_content,
     page_tags,
@@ -133,8 +132,7 @@ class PortalParser:
         for selector in self.drop_selectors:
             for junk in select(body, selector):
                 remove(junk)
-        drop_leading_link_blocks(body)
-        drop_trailing_link_blocks(body)
+        drop_link_lists(body)
         for image in list(body.iter("img")):
             image.set("src", image_source(image, self.image_attributes))
             if self.site_images and self.site_images.search(image.get("src")):

@@ -41,8 +41,7 @@ from crawler.sources.base import (
     ParsedPage,
     clean_text,
     drop_hidden_elements,
-    drop_leading_link_blocks,
-    drop_trailing_link_blocks,
+    drop_link_lists,
     meta_content,
     page_tags,
     tag_list,
@@ -306,8 +305,7 @@ class TencentNewsParser:
         for element in select(body, ".introduction, #Status, #backqqcom, .videoPlayerWrap"):
             remove(element)
         drop_hidden_elements(body)
-        drop_leading_link_blocks(body)
-        drop_trailing_link_blocks(body)
+        drop_link_lists(body)
         for image in body.iter("img"):
             if image.xpath("ancestor::a[@data-video]"):
                 continue
