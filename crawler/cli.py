@@ -22,7 +22,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -152,9 +152,10 @@ def _warn_about_time_zone(settings: Any, output: str | Path) -> None:
         print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
 
 
-def _crawl_settings(args: argparse.Namespace) -> Any:
-    """Settings for a crawl command: ``-s`` overrides, the output root, a quiet log unless ``-v``."""
-    settings = _settings(args)
+def _crawl_settings(args: argparse.Namespace, crawls: bool = True) -> Any:
+    """Settings for a command that fetches: ``-s`` overrides, the output root, a quiet log unless
+    ``-v``; Scrapy's settings object, or with ``crawls`` off the same values read without Scrapy."""
+    settings = _settings(args, crawls)
     if args.output is not None:
         settings.set("OUTPUT_DIR", args.output, priority="cmdline")
     output = Path(settings.get("OUTPUT_DIR", "output"))
@@ -170,26 +171,32 @@ def _crawl_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
-def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
-    """Run the crawl under its run lock, after checking its state file; return the exit status."""
+def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], urls: int = 0) -> int:
+    """Run ``run`` (a crawl, returning its counts) under the run lock, after checking its state file;
+    return the exit status. With ``urls`` (the pages asked for), fewer handled is a failure."""
     from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
-    from crawler.spiders.base import run_failed
+    from crawler.run_summary import run_failed
     from crawler.state import StateFileError
 
     _warn_about_time_zone(settings, settings.get("OUTPUT_DIR", "output"))
     try:
         with exclusive_run(settings, wait=wait):
-            counts = _run_crawl(spider_class, settings, **spider_args)
+            counts = run()
     except RunLocked as error:
         _error(f"{error} [locked]")
         return EXIT_LOCKED
     except StateFileError as error:
         _error(f"{error} [state_file]")
         return EXIT_FAILED
-    handled = counts["written"] + counts["updated"] + counts["unchanged"]
-    if spider_class.name == "url" and handled < len(spider_args["urls"]):
+    if counts["written"] + counts["updated"] + counts["unchanged"] < urls:
         return EXIT_FAILED
     return EXIT_FAILED if run_failed(counts) else EXIT_OK
+
+
+def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
+    """Run the spider under its run lock (``_run_locked``); return the exit status."""
+    urls = len(spider_args["urls"]) if spider_class.name == "url" else 0
+    return _run_locked(settings, wait, lambda: _run_crawl(spider_class, settings, **spider_args), urls)
 
 
 class _OneLineErrors(logging.Handler):
@@ -211,19 +218,9 @@ class _OneLineErrors(logging.Handler):
         print(f"newsmd: error: {first_line} (newsmd -v shows more)", file=sys.stderr, flush=True)
 
 
-def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str, int]:
-    """Run one spider to the end, printing each file written and each failure; return counts."""
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.signals import (
-        article_failed,
-        article_written,
-        crawl_progress,
-        crawl_warning,
-        image_failed,
-        killed_run_recovered,
-    )
-    from crawler.spiders.base import crawl_summary
+def _report(signals: Any) -> None:
+    """Connect the lines a run prints (each file written, each failure and warning) to its signals."""
+    from crawler import signals as newsmd
 
     def on_written(article: Any, result: Any) -> None:
         print(f"{result.outcome} {result.path}", flush=True)
@@ -244,16 +241,32 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
         print(f"newsmd: warning: {jobdir}: the last run here was killed; starting again from the feeds "
               "(articles already written are known) [killed_run]", file=sys.stderr, flush=True)
 
+    for handler, signal in ((on_progress, newsmd.crawl_progress), (on_killed_run, newsmd.killed_run_recovered),
+                            (on_image_failed, newsmd.image_failed), (on_warning, newsmd.crawl_warning),
+                            (on_written, newsmd.article_written), (on_failed, newsmd.article_failed)):
+        signals.connect(handler, signal=signal, weak=False)  # Scrapy holds receivers weakly by default
+
+
+def _log_to_stderr(settings: Any) -> None:
+    """Without ``-v`` (``LOG_LEVEL`` CRITICAL): errors only, one line each; else the log at its level."""
+    if settings.get("LOG_LEVEL") == "CRITICAL":
+        logging.getLogger().addHandler(_OneLineErrors())
+    else:
+        logging.basicConfig(level=settings.get("LOG_LEVEL"), stream=sys.stderr,
+                            format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+
+
+def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str, int]:
+    """Run one spider to the end, printing each file written and each failure; return counts."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.run_summary import crawl_summary
+
     if settings.get("LOG_LEVEL") == "CRITICAL":
         logging.getLogger().addHandler(_OneLineErrors())
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
-    crawler.signals.connect(on_progress, signal=crawl_progress)
-    crawler.signals.connect(on_killed_run, signal=killed_run_recovered)
-    crawler.signals.connect(on_image_failed, signal=image_failed)
-    crawler.signals.connect(on_warning, signal=crawl_warning)
-    crawler.signals.connect(on_written, signal=article_written)
-    crawler.signals.connect(on_failed, signal=article_failed)
+    _report(crawler.signals)
     process.crawl(crawler, **spider_args)
     process.start()
     counts, line = crawl_summary(crawler.stats)
@@ -261,10 +274,27 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     return counts
 
 
+def _get_plain(urls: list[str], settings: Any) -> dict[str, int]:
+    """``newsmd get`` without Scrapy (``crawler.plain_get``); the same lines and counts as a crawl."""
+    from crawler.plain_get import PlainRun, get_pages
+    from crawler.run_summary import crawl_summary
+
+    _log_to_stderr(settings)
+    run = PlainRun(settings)
+    _report(run.signals)
+    get_pages(urls, run)
+    counts, line = crawl_summary(run.stats)
+    print(line, file=sys.stderr)
+    return counts
+
+
 def _get_command(args: argparse.Namespace) -> int:
+    urls = list(dict.fromkeys(args.urls))
+    plain = _crawl_settings(args, crawls=False)
+    if len(urls) <= HANDFUL and plain.get("IMAGES") != "download" and not plain.getbool("GET_WITH_SCRAPY"):
+        return _run_locked(plain, args.wait, lambda: _get_plain(urls, plain), len(urls))
     from crawler.spiders.url import UrlSpider
 
-    urls = list(dict.fromkeys(args.urls))
     settings = _crawl_settings(args)
     if len(urls) <= HANDFUL and not any(item.startswith("AUTOTHROTTLE_START_DELAY=") for item in args.set):
         settings.set("AUTOTHROTTLE_START_DELAY", 0, priority="cmdline")  # a few pages: no reason to wait first

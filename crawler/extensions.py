@@ -12,8 +12,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.run_summary import crawl_summary
 from crawler.signals import crawl_progress, killed_run_recovered
-from crawler.spiders.base import crawl_summary
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -13,11 +13,16 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from crawler.urls import registrable_domain
+from crawler.fetch_rules import (
+    REDIRECT_STATUSES,
+    backoff_seconds,
+    mirrored_url,
+    normalized_mirror,
+    redirect_refusal,
+)
 
 _ORIGINAL_URL = "newsmd_original_url"
 _FIRST_URL = "newsmd_first_url"
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 def requested_url(request: Request) -> str:
@@ -35,20 +40,16 @@ class MirrorMiddleware:
     """
 
     def __init__(self, mirror: dict[str, str]) -> None:
-        self.mirror = {host.lower(): base.rstrip("/") for host, base in mirror.items()}
+        self.mirror = normalized_mirror(mirror)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> MirrorMiddleware:
         return cls(crawler.settings.getdict("MIRROR"))
 
     def process_request(self, request: Request) -> Request | None:
-        if not self.mirror:
+        target = mirrored_url(request.url, self.mirror)
+        if target is None:
             return None
-        parts = urlsplit(request.url)
-        base = self.mirror.get((parts.hostname or "").lower())
-        if base is None:
-            return None
-        target = base + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         meta = {**request.meta, _ORIGINAL_URL: request.url}
         return request.replace(url=target, meta=meta, dont_filter=True)
 
@@ -91,14 +92,13 @@ class RedirectGuardMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get(b"Location")
-        if response.status not in _REDIRECT_STATUSES or not location:
+        if response.status not in REDIRECT_STATUSES or not location:
             return response
         target = urljoin(response.url, location.decode("latin-1").strip())
-        if request.meta.get("redirect_times", 0) + 1 > self.max_redirects:
-            raise RedirectRefused("too_many_redirects",
-                                  f"more than {self.max_redirects} redirects (a redirect loop?), the last to {target}")
-        if not self.follow_offsite and registrable_domain(target) != registrable_domain(requested_url(request)):
-            raise RedirectRefused("offsite_redirect", f"redirected to another site: {target}")
+        refusal = redirect_refusal(target, requested_url(request), request.meta.get("redirect_times", 0) + 1,
+                                   self.max_redirects, self.follow_offsite)
+        if refusal is not None:
+            raise RedirectRefused(*refusal)
         return response
 
 
@@ -117,12 +117,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def backoff(self, retry: Request, response: Response | None = None) -> float:
         """Seconds to wait before sending ``retry`` (its ``retry_times`` is already counted)."""
-        delay = self.backoff_base * 2 ** (retry.meta.get("retry_times", 1) - 1)
-        if response is not None:
-            retry_after = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
-            if retry_after.isdigit():
-                delay = max(delay, float(retry_after))
-        return min(delay, self.backoff_max)
+        retry_after = (response.headers.get(b"Retry-After") or b"").decode("latin-1") if response is not None else ""
+        return backoff_seconds(retry.meta.get("retry_times", 1), self.backoff_base, self.backoff_max, retry_after)
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         result = super().process_response(request, response)

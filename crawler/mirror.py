@@ -57,6 +57,9 @@ class LocalHTTPServer:
             # HTTP/1.0 answers would close every connection without saying so; Twisted pools them
             # anyway, and a POST sent on such a dead connection fails (GETs are retried silently).
             protocol_version = "HTTP/1.1"
+            # The head and the body go out in two writes; with Nagle's algorithm on, the body of every
+            # second answer on a kept-alive connection waits ~40 ms for the client's delayed ACK.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 server.hits.append(f"GET {self.path}")

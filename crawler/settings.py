@@ -71,6 +71,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 
+# `newsmd get` of up to 10 URLs (images kept remote) fetches them one at a time without starting
+# Scrapy, obeying the same downloader settings below (robots.txt, MIRROR, retries, redirects, size
+# cap, timeout). True sends them through Scrapy's engine instead (your own middlewares, AutoThrottle).
+GET_WITH_SCRAPY = False
+
 # Polite by default.
 ROBOTSTXT_OBEY = True
 USER_AGENT = (

@@ -169,7 +169,8 @@ def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
     with MirrorServer(snapshot) as mirror:
         assert _crawl(mirror, reference, cli_env).returncode == 0
     with MirrorServer(snapshot, article_delay=1.0) as mirror:
-        command = _resume_command(mirror, resumed, job)
+        # one article at a time, a second apart: the kill lands between two files, not in a burst of them
+        command = _resume_command(mirror, resumed, job, "-s", "CONCURRENT_REQUESTS=1")
         _kill_when(command, cli_env, lambda: len(list(resumed.glob("qq/*.md"))) >= kill_after_files
                    and (kill_after_files > 0 or bool(_article_fetches(mirror))))
         written_before_kill = len(list(resumed.glob("qq/*.md")))
@@ -624,3 +625,46 @@ def test_the_demo_writes_every_source_from_the_snapshot(tmp_path: Path, cli_env:
     assert not any("excerpt" in golden.name for golden in (ROOT / "tests" / "fixtures").glob("*/*.md")
                    if _LINE_END_SPACE.sub("", golden.read_text(encoding="utf-8")) in
                    {_LINE_END_SPACE.sub("", path.read_text(encoding="utf-8")) for path in written})
+
+
+GET_FAULTS = [
+    {"20250214A05WPR00": ["567", "429"], "20190907A081B000": ["offsite"], "20201130A0G1JJ00": ["reset"],
+     "20260810A0BO7100": ["500"] * 10, "TWF2021042600346900": ["moved"]},
+    {"20250214A05WPR00": ["loop"] * 50, "20190907A081B000": ["slow"], "20201130A0G1JJ00": ["truncate"] * 10},
+]
+GET_OUTCOMES = [
+    ({"20250214A05WPR00", "20201130A0G1JJ00", "TWF2021042600346900"},
+     {"20190907A081B000": "offsite_redirect", "20260810A0BO7100": "http_error"},
+     {"20250214A05WPR00": 3, "20190907A081B000": 1, "20201130A0G1JJ00": 2, "20260810A0BO7100": 3,
+      "TWF2021042600346900": 2}),
+    ({"20190907A081B000"},
+     {"20250214A05WPR00": "too_many_redirects", "20201130A0G1JJ00": "download_error"},
+     {"20250214A05WPR00": 5, "20190907A081B000": 2, "20201130A0G1JJ00": 3}),
+]
+
+
+@pytest.mark.parametrize("with_scrapy", [False, True], ids=["plain", "scrapy"])
+@pytest.mark.parametrize("case", [0, 1])
+def test_newsmd_get_meets_faults_as_a_crawl_does(snapshot: Path, tmp_path: Path, cli_env: dict[str, str],
+                                                 case: int, with_scrapy: bool) -> None:
+    """A handful of URLs is fetched without Scrapy; both ways retry, give up and refuse alike."""
+    faults = {article_id: list(script) for article_id, script in GET_FAULTS[case].items()}
+    written, failed, fetched = GET_OUTCOMES[case]
+    urls = [f"https://news.qq.com/rain/a/{article_id}" for article_id in sorted({*written, *failed})]
+    out = tmp_path / "content"
+    with FaultyMirror(snapshot, faults) as mirror:
+        result = subprocess.run(
+            ["newsmd", "get", *urls, "-o", str(out), "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()),
+             "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.2", "-s", "RETRY_BACKOFF_MAX=1",
+             "-s", "DOWNLOAD_TIMEOUT=1", "-s", "REDIRECT_MAX_TIMES=4", "-s", f"GET_WITH_SCRAPY={with_scrapy}"],
+            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
+    assert result.returncode == 1
+    assert _summary(result) == (f"{len(urls)} discovered / {len(written)} written / 0 updated / 0 unchanged / "
+                                f"0 skipped / {len(failed)} failed")
+    errors = {line.split("/rain/a/", 1)[1].split(":", 1)[0]: line.rsplit("[", 1)[1].rstrip("]")
+              for line in result.stderr.splitlines() if line.startswith("newsmd: error:")}
+    assert errors == failed, result.stderr
+    assert sorted(path.stem for path in out.rglob("*.md")) == sorted(written)
+    fetches = _article_fetches(mirror)
+    assert {article_id: fetches.count(f"GET /rain/a/{article_id}") for article_id in fetched} == fetched
+    assert "Traceback" not in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 from conftest import ROOT, LocalSite, page
@@ -108,4 +109,47 @@ def test_a_site_that_is_down_is_one_line_not_a_traceback(tmp_path: Path, cli_env
         assert lines[0].startswith("newsmd: error: http://127.0.0.1:") and lines[0].endswith("Connection refused. [download_error]")
         assert "Traceback" not in result.stderr
     verbose = _run(["newsmd", "get", f"http://127.0.0.1:{port}/news/1.html", "-v", *quick], cli_env)
-    assert "Gave up retrying" in verbose.stderr  # the detail is one switch away
+    assert "gave up retrying" in verbose.stderr.lower()  # the detail is one switch away
+
+
+def _both_ways(command: list[str], env: dict[str, str]) -> dict[bool, subprocess.CompletedProcess[str]]:
+    return {with_scrapy: _run([*command, "-s", f"GET_WITH_SCRAPY={with_scrapy}"], env) for with_scrapy in (False, True)}
+
+
+def test_robots_txt_is_obeyed_either_way(local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    _serve_articles(local_site)
+    local_site.serve("/robots.txt", b"User-agent: *\nDisallow: /rain/\n", content_type="text/plain")
+    results = _both_ways(["newsmd", "get", REFERENCE.url, CHANNEL.url, "-o", str(tmp_path), "-s", _mirror(local_site)],
+                         cli_env)
+    for result in results.values():
+        assert result.returncode == 1
+        errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
+        assert errors == [f"newsmd: error: {REFERENCE.url}: Forbidden by robots.txt [download_error]"]
+    assert "GET /rain/a/20250214A05WPR00" not in local_site.hits
+    assert local_site.hits.count("GET /a/20190923/000843.htm") == 2  # allowed: fetched once each way
+    allowed = _run(["newsmd", "get", REFERENCE.url, "-o", str(tmp_path), "-s", _mirror(local_site),
+                    "-s", "ROBOTSTXT_OBEY=False"], cli_env)
+    assert allowed.returncode == 0 and "GET /rain/a/20250214A05WPR00" in local_site.hits
+
+
+def test_an_answer_over_the_size_cap_is_refused_either_way(local_site: LocalSite, tmp_path: Path,
+                                                          cli_env: dict[str, str]) -> None:
+    _serve_articles(local_site)
+    results = _both_ways(["newsmd", "get", REFERENCE.url, "-o", str(tmp_path), "-s", _mirror(local_site),
+                          "-s", "DOWNLOAD_MAXSIZE=10000"], cli_env)
+    for result in results.values():
+        assert result.returncode == 1
+        errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
+        assert len(errors) == 1 and errors[0].endswith("[too_large]"), result.stderr
+    assert not list(tmp_path.rglob("*.md"))
+
+
+def test_a_handful_of_urls_is_fetched_without_starting_scrapy(local_site: LocalSite, tmp_path: Path,
+                                                            cli_env: dict[str, str]) -> None:
+    """Scrapy's start costs several times one page; ``GET_WITH_SCRAPY`` or downloaded images bring it back."""
+    _serve_articles(local_site)
+    probe = ("import sys; from crawler.cli import main; status = main(sys.argv[1:]); "
+             "print('scrapy' in sys.modules, status)")
+    command = [sys.executable, "-c", probe, "get", REFERENCE.url, "-o", str(tmp_path), "-s", _mirror(local_site)]
+    assert _run(command, cli_env).stdout.splitlines()[-1] == "False 0"
+    assert _run([*command, "-s", "GET_WITH_SCRAPY=True"], cli_env).stdout.splitlines()[-1] == "True 0"

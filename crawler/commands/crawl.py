@@ -12,7 +12,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.config import ConfigError, apply_config, check_settings
 from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
-from crawler.spiders.base import crawl_summary, run_failed
+from crawler.run_summary import crawl_summary, run_failed
 from crawler.state import StateFileError
 
 

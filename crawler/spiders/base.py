@@ -11,13 +11,12 @@ from twisted.python.failure import Failure
 
 from crawler.article import Article
 from crawler.errors import ExtractionError
-from crawler.extract import extract
 from crawler.middlewares import RedirectRefused, requested_url
 from crawler.reasons import PERMANENT_REASONS
-from crawler.signals import article_failed, crawl_warning
+from crawler.run_summary import count, crawl_summary, read_article, report_failure
+from crawler.signals import crawl_warning
 from crawler.state import ArticleState, state_path
 
-SUMMARY_FIELDS = ("discovered", "written", "updated", "unchanged", "skipped", "failed")
 ITEM = "newsmd_item"
 """Request meta key: the URL a feed gave for an article; its failures are remembered under it."""
 ITEM_VERSION = "newsmd_item_version"
@@ -26,26 +25,6 @@ _GONE = ("HTTP 404", "HTTP 410")
 DOCUMENT = "newsmd_document"
 """Request meta key marking a feed page, feed or sitemap (not an article): its failures are feed failures."""
 _DOCUMENT_RETRIED = "newsmd_document_retried"
-
-
-def crawl_summary(stats: Any) -> tuple[dict[str, int], str]:
-    """The run's counts and its one summary line; spider exceptions count as failures, feed
-    failures are added to the line when there are any."""
-    counts = {name: int(stats.get_value(f"newsmd/{name}", 0)) for name in SUMMARY_FIELDS}
-    counts["failed"] += int(stats.get_value("spider_exceptions/count", 0))
-    counts["feed_failed"] = int(stats.get_value("newsmd/feed_failed", 0))
-    counts["known_failures"] = int(stats.get_value("newsmd/known_failures", 0))
-    counts["new_failed"] = counts["failed"] - int(stats.get_value("newsmd/failed_again", 0))
-    line = " / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS)
-    line += f" / {counts['feed_failed']} feed failed" if counts["feed_failed"] else ""
-    return counts, line + (f" / {counts['known_failures']} known failures" if counts["known_failures"] else "")
-
-
-def run_failed(counts: dict[str, int]) -> bool:
-    """Whether a run with these counts failed (exit status 1): a feed failed, or an article failed
-    that had not failed before (one that fails again, or is skipped as a known failure, does not
-    fail every later run of a schedule)."""
-    return bool(counts["new_failed"] or counts["feed_failed"])
 
 
 def flag(value: Any) -> bool:
@@ -82,20 +61,11 @@ class ArticleSpider(Spider):
 
     def extract_article(self, response: Response) -> Article:
         """``extract`` under the ``UNDATED_ARTICLES`` policy; an article written undated is counted."""
-        article = extract(response.url, response.body, response.headers,
-                          undated=self.settings.get("UNDATED_ARTICLES", "skip"),
-                          max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE", 0),
-                          time_limit=self.settings.getfloat("EXTRACT_TIME_LIMIT", 0))
-        for fallback in article.fallbacks:
-            self.crawler.stats.inc_value(f"newsmd/fallback/{fallback}")
-            self.logger.info("%s: %s read by the generic parser [fallback]", response.url,
-                             "the page" if fallback == "page" else f"the {fallback} field")
+        article = read_article(response.url, response.body, response.headers, self.settings, self.crawler.stats,
+                               self.logger)
         if "partial" in response.flags:  # ended by the connection closing: a cut-off answer would look the same
             self.crawler.stats.inc_value("newsmd/suspect_answer")
             self.suspect_answers.add((article.source, article.article_id))
-        if article.published is None:
-            self.crawler.stats.inc_value("newsmd/undated")
-            self.logger.warning("%s: no publication time; written without a date [undated]", response.url)
         return article
 
     def recorded_hash(self, article: Article, content_hash: str) -> str:
@@ -135,8 +105,7 @@ class ArticleSpider(Spider):
 
     def count(self, outcome: str, reason: str) -> None:
         """Count one ``newsmd/<outcome>`` (a summary field) and its ``newsmd/<outcome>/<reason>``."""
-        self.crawler.stats.inc_value(f"newsmd/{outcome}")
-        self.crawler.stats.inc_value(f"newsmd/{outcome}/{reason}")
+        count(self.crawler.stats, outcome, reason)
 
     def reserve_fetch(self) -> bool:
         """Take one of the run's ``MAX_ARTICLES_PER_RUN`` article fetches; ``False`` (counted) when none is left."""
@@ -183,6 +152,4 @@ class ArticleSpider(Spider):
         tell listeners."""
         if meta and meta.get(ITEM):
             self.remember_failure(meta[ITEM], meta.get(ITEM_VERSION, ""), reason, detail)
-        self.count("feed_failed" if document else "failed", reason)
-        self.logger.warning("%s: %s [%s]", url, detail, reason)
-        self.crawler.signals.send_catch_log(article_failed, url=url, reason=reason, detail=detail)
+        report_failure(self.crawler, self.logger, url, reason, detail, "feed_failed" if document else "failed")
