@@ -3,7 +3,8 @@
 Builds a snapshot of N article pages (the real fixture pages under fresh IDs, real-shaped feed
 pages), serves it on 127.0.0.1, and crawls it in a child process twice: with the real spider
 (parse, render, write) and with a spider that fetches the same pages and parses nothing. Prints
-pages/s for both, their ratio, and the real crawl's peak RSS at each size.
+pages/s for both, their ratio, and the real crawl's peak RSS at each size (the crawl's process, and
+its page-reading worker processes, ``EXTRACT_PROCESSES``, sampled every 0.2 s).
 
     .venv/bin/python benchmarks/crawl.py [--sizes 1000,5000]
 """
@@ -58,6 +59,34 @@ def build_snapshot(root: Path, count: int) -> int:
     return pages_per_channel
 
 
+def _descendants_peak_rss(stop: Any, peak: dict[str, float]) -> None:
+    """Sample the RSS of this process's descendants (the page-reading workers) until ``stop`` is set."""
+    import os
+
+    def children_of(pid: int, parents: dict[int, int]) -> set[int]:
+        found = {child for child, parent in parents.items() if parent == pid}
+        return found.union(*(children_of(child, parents) for child in found)) if found else set()
+
+    while not stop.wait(0.2):
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    status = (entry / "status").read_text()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(status.split("PPid:", 1)[1].split()[0])
+        total = 0.0
+        for pid in children_of(os.getpid(), parents):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            if "VmRSS:" in status:
+                total += int(status.split("VmRSS:", 1)[1].split()[0]) / 1024
+        peak["mb"] = max(peak["mb"], total)
+
+
 def _child(args: argparse.Namespace) -> None:
     """Run one crawl in this process; print elapsed seconds, article pages fetched and peak RSS."""
     import os
@@ -85,16 +114,23 @@ def _child(args: argparse.Namespace) -> None:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     channels = ",".join(f"news_news_bench{number}" for number in range(CHANNELS))
+    import threading
+
+    workers_peak, stop = {"mb": 0.0}, threading.Event()
+    sampler = threading.Thread(target=_descendants_peak_rss, args=(stop, workers_peak), daemon=True)
+    sampler.start()
     started = time.perf_counter()
     process.crawl(crawler, channels=channels, pages=args.pages)
     process.start()
     elapsed = time.perf_counter() - started
+    stop.set()
     stats = crawler.stats
     done = stats.get_value("bench/article_pages", 0) if args.spider == "fetch" else (
         stats.get_value("newsmd/written", 0) + stats.get_value("newsmd/failed", 0))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reasons = {key.rsplit("/", 1)[-1]: value for key, value in stats.get_stats().items() if key.startswith("newsmd/failed/")}
-    print(json.dumps({"elapsed": elapsed, "articles": done, "peak_mb": peak_mb, "failed": reasons}))
+    print(json.dumps({"elapsed": elapsed, "articles": done, "peak_mb": peak_mb, "workers_mb": workers_peak["mb"],
+                      "failed": reasons}))
 
 
 def run_crawl(spider: str, mirror: dict[str, str], pages: int, out: Path) -> dict[str, float]:
@@ -120,7 +156,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from crawler.mirror import MirrorServer
 
-    print(f"{'articles':>8}  {'spider':<22} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12}")
+    print(f"{'articles':>8}  {'spider':<22} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12} {'workers MB':>11}")
     for size in (int(value) for value in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as temp:
             snapshot = Path(temp) / "mirror"
@@ -131,7 +167,7 @@ def main() -> None:
                     figures = run_crawl(spider, mirror.mirror_setting(), pages, Path(temp) / f"out-{spider}")
                     rates[spider] = figures["articles"] / figures["elapsed"]
                     print(f"{size:>8}  {label:<22} {figures['elapsed']:>8.1f} {rates[spider]:>8.0f} "
-                          f"{figures['peak_mb']:>12.0f}" + (f"  (failed: {figures['failed']})" if figures["failed"] else ""))
+                          f"{figures['peak_mb']:>12.0f} {figures['workers_mb']:>11.0f}" + (f"  (failed: {figures['failed']})" if figures["failed"] else ""))
                 written = len(list((Path(temp) / "out-parse" / "qq").glob("*.md")))
                 print(f"{size:>8}  parse/fetch-only ratio: {rates['parse'] / rates['fetch']:.2f}; files written: {written}")
 

@@ -298,6 +298,8 @@ def _get_command(args: argparse.Namespace) -> int:
     settings = _crawl_settings(args)
     if len(urls) <= HANDFUL and not any(item.startswith("AUTOTHROTTLE_START_DELAY=") for item in args.set):
         settings.set("AUTOTHROTTLE_START_DELAY", 0, priority="cmdline")  # a few pages: no reason to wait first
+        if not any(item.startswith("EXTRACT_PROCESSES=") for item in args.set):
+            settings.set("EXTRACT_PROCESSES", 0, priority="cmdline")  # starting a worker costs more than a few pages
     return _run_locked_crawl(UrlSpider, settings, args.wait, urls=urls)
 
 

@@ -37,6 +37,7 @@ _ALL = (
     Reason("not_html", "a PDF, image or other binary answer", permanent=True),
     Reason("too_large", "over DOWNLOAD_MAXSIZE, or over the generic parser's element cap", permanent=True),
     Reason("too_slow", "reading the page took over EXTRACT_TIME_LIMIT"),
+    Reason("reader_died", "the process reading the page died (out of memory, a crash in a parser library)"),
     Reason("too_deep", "elements nested past the HTML parser's limit", permanent=True),
     Reason("truncated", "a document cut off before its </html>"),
     Reason("bad_url", "not an absolute http(s) URL", permanent=True),

@@ -63,14 +63,16 @@ def run_failed(counts: dict[str, int]) -> bool:
     return bool(counts["new_failed"] or counts["feed_failed"])
 
 
-def read_article(url: str, body: bytes, headers: Mapping[Any, Any] | None, settings: Any, stats: Any,
-                 logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> Article:
-    """``extract`` under the run's settings (``UNDATED_ARTICLES``, ``DOWNLOAD_MAXSIZE``,
-    ``EXTRACT_TIME_LIMIT``); each field read by the generic parser is counted as
-    ``newsmd/fallback/<field>`` and logged, an article written undated as ``newsmd/undated``."""
-    article = extract(url, body, headers, undated=settings.get("UNDATED_ARTICLES", "skip"),
-                      max_bytes=settings.getint("DOWNLOAD_MAXSIZE", 0),
-                      time_limit=settings.getfloat("EXTRACT_TIME_LIMIT", 0))
+def extract_options(settings: Any) -> dict[str, Any]:
+    """``extract``'s keyword arguments under the run's settings (``UNDATED_ARTICLES``,
+    ``DOWNLOAD_MAXSIZE``, ``EXTRACT_TIME_LIMIT``)."""
+    return {"undated": settings.get("UNDATED_ARTICLES", "skip"), "max_bytes": settings.getint("DOWNLOAD_MAXSIZE", 0),
+            "time_limit": settings.getfloat("EXTRACT_TIME_LIMIT", 0)}
+
+
+def counted(article: Article, url: str, stats: Any, logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> Article:
+    """``article``, its fields read by the generic parser counted as ``newsmd/fallback/<field>`` and
+    logged, and counted as ``newsmd/undated`` when it is written without a date."""
     for fallback in article.fallbacks:
         stats.inc_value(f"newsmd/fallback/{fallback}")
         logger.info("%s: %s read by the generic parser [fallback]", url,
@@ -79,3 +81,9 @@ def read_article(url: str, body: bytes, headers: Mapping[Any, Any] | None, setti
         stats.inc_value("newsmd/undated")
         logger.warning("%s: no publication time; written without a date [undated]", url)
     return article
+
+
+def read_article(url: str, body: bytes, headers: Mapping[Any, Any] | None, settings: Any, stats: Any,
+                 logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> Article:
+    """``extract`` under the run's settings (``extract_options``), ``counted``."""
+    return counted(extract(url, body, headers, **extract_options(settings)), url, stats, logger)

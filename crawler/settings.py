@@ -43,6 +43,8 @@ DATE_FORMAT = "local"
 # Seconds one page may take to read (parse, extract, convert); past it the page fails as
 # too_slow and the crawl goes on. 0: no bound.
 EXTRACT_TIME_LIMIT = 10.0
+# Worker processes that read a crawl's pages while it fetches and writes (0: the crawl's own process).
+EXTRACT_PROCESSES = 1
 EXTRA_FIELDS: list[str] = []
 
 # Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.
@@ -83,6 +85,9 @@ USER_AGENT = (
     "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Items processed at once per response: an article page gives one, a feed page its links. Scrapy's
+# 100 starts 100 asyncio tasks for every response, which cost a crawl more than writing its files.
+CONCURRENT_ITEMS = 4
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0

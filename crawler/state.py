@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,14 +85,20 @@ def rebuild_hint(path: Path) -> str:
 
 
 class ArticleState:
-    """SQLite store keyed by ``(source, article_id)``; every change is committed at once.
+    """SQLite store keyed by ``(source, article_id)``; changes are committed ``COMMIT_EVERY`` at a time
+    and on ``close``. A run killed in between loses its last records (never a file, never the
+    file's consistency): the next run fetches those articles again and finds their files unchanged.
 
     Opening checks the file: a damaged one (cut off, not SQLite) or one another program keeps
     locked raises ``StateFileError`` with a one-line explanation and the fix.
     """
 
+    COMMIT_EVERY = 64
+
     def __init__(self, path: str | Path, timeout: float = 30) -> None:
         self.path = Path(path)
+        self._pending = 0
+        self._resolved_folders: dict[Path, Path] = {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout)
@@ -113,7 +120,9 @@ class ArticleState:
         if check != "ok":
             raise sqlite3.DatabaseError(check)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        # WAL commits without an fsync each: a kill loses nothing committed; a power cut may lose the
+        # last records, whose articles the next run fetches again and finds unchanged (files are checked).
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS articles ("
             " source TEXT NOT NULL, article_id TEXT NOT NULL, feed_version TEXT NOT NULL,"
@@ -143,6 +152,14 @@ class ArticleState:
         self._db.execute("BEGIN IMMEDIATE")  # fails now, not mid-crawl, when another program holds the lock
         self._db.commit()
 
+    def _resolved(self, path: str | Path) -> str:
+        """The absolute path of an article file, its folder resolved once per run (not every file)."""
+        path = Path(path)
+        folder = self._resolved_folders.get(path.parent)
+        if folder is None:
+            folder = self._resolved_folders[path.parent] = path.parent.resolve()
+        return str(folder / path.name)
+
     def get(self, source: str, article_id: str) -> ArticleRecord | None:
         """The record of an article, or ``None`` when it was never written."""
         row = self._db.execute(
@@ -153,13 +170,12 @@ class ArticleState:
 
     def record(self, source: str, article_id: str, feed_version: str, file_hash: str, path: str) -> None:
         """Remember an article written (or confirmed unchanged) at ``path``."""
-        with self._db:
-            self._db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, datetime('now'))"
-                " ON CONFLICT (source, article_id) DO UPDATE SET feed_version=excluded.feed_version,"
-                " content_hash=excluded.content_hash, path=excluded.path, updated_at=excluded.updated_at",
-                (source, article_id, feed_version, file_hash, str(Path(path).resolve())),
-            )
+        self._change(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, datetime('now'))"
+            " ON CONFLICT (source, article_id) DO UPDATE SET feed_version=excluded.feed_version,"
+            " content_hash=excluded.content_hash, path=excluded.path, updated_at=excluded.updated_at",
+            (source, article_id, feed_version, file_hash, self._resolved(path)),
+        )
 
     def image_file(self, source: str, article_id: str, url: str) -> str | None:
         """The stored file name of an image already downloaded for an article, if any."""
@@ -170,11 +186,10 @@ class ArticleState:
 
     def record_image(self, source: str, article_id: str, url: str, file: str) -> None:
         """Remember that ``url`` is stored as ``file`` in the article's bundle."""
-        with self._db:
-            self._db.execute(
-                "INSERT INTO images VALUES (?, ?, ?, ?) ON CONFLICT (source, article_id, url) DO UPDATE SET file=excluded.file",
-                (source, article_id, url, file),
-            )
+        self._change(
+            "INSERT INTO images VALUES (?, ?, ?, ?) ON CONFLICT (source, article_id, url) DO UPDATE SET file=excluded.file",
+            (source, article_id, url, file),
+        )
 
     def link(self, url: str) -> LinkRecord | None:
         """What a feed or sitemap link was when its article was last written, if ever."""
@@ -183,13 +198,12 @@ class ArticleState:
 
     def record_link(self, url: str, version: str, path: str, file_hash: str) -> None:
         """Remember that the article at ``url`` was written to ``path`` as of update stamp ``version``."""
-        with self._db:
-            self._db.execute(
-                "INSERT INTO links (url, version, updated_at, path, content_hash) VALUES (?, ?, datetime('now'), ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET version=excluded.version, updated_at=excluded.updated_at,"
-                " path=excluded.path, content_hash=excluded.content_hash",
-                (url, version, str(Path(path).resolve()), file_hash),
-            )
+        self._change(
+            "INSERT INTO links (url, version, updated_at, path, content_hash) VALUES (?, ?, datetime('now'), ?, ?)"
+            " ON CONFLICT (url) DO UPDATE SET version=excluded.version, updated_at=excluded.updated_at,"
+            " path=excluded.path, content_hash=excluded.content_hash",
+            (url, version, self._resolved(path), file_hash),
+        )
 
     def failure(self, url: str) -> FailureRecord | None:
         """How the article at ``url`` failed before, if it did and has not been written since."""
@@ -198,18 +212,47 @@ class ArticleState:
 
     def record_failure(self, url: str, reason: str, permanent: bool, version: str = "") -> None:
         """Remember one more failed attempt at the article at ``url``, listed by its feed as ``version``."""
-        with self._db:
-            self._db.execute(
-                "INSERT INTO failures VALUES (?, ?, ?, 1, ?, datetime('now')) ON CONFLICT (url) DO UPDATE SET"
-                " reason=excluded.reason, permanent=excluded.permanent, attempts=attempts + 1,"
-                " version=excluded.version, updated_at=excluded.updated_at",
-                (url, reason, int(permanent), version),
-            )
+        self._change(
+            "INSERT INTO failures VALUES (?, ?, ?, 1, ?, datetime('now')) ON CONFLICT (url) DO UPDATE SET"
+            " reason=excluded.reason, permanent=excluded.permanent, attempts=attempts + 1,"
+            " version=excluded.version, updated_at=excluded.updated_at",
+            (url, reason, int(permanent), version),
+        )
 
     def clear_failure(self, url: str) -> None:
         """Forget the failures of the article at ``url`` (it has been written)."""
-        with self._db:
-            self._db.execute("DELETE FROM failures WHERE url=?", (url,))
+        self._change("DELETE FROM failures WHERE url=?", (url,))
+
+    def _change(self, statement: str, parameters: tuple[Any, ...]) -> None:
+        self._db.execute(statement, parameters)
+        self._pending += 1
+        if self._pending >= self.COMMIT_EVERY:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the changes made since the last commit."""
+        self._db.commit()
+        self._pending = 0
 
     def close(self) -> None:
+        self.commit()
         self._db.close()
+
+
+_CRAWL_STATES: weakref.WeakKeyDictionary[Any, ArticleState] = weakref.WeakKeyDictionary()
+
+
+def crawl_state(crawler: Any) -> ArticleState:
+    """The one connection to a crawl's state file, shared by its spider and pipelines: changes are
+    committed in batches, and a second connection's writes would wait on the first's open one."""
+    state = _CRAWL_STATES.get(crawler)
+    if state is None:
+        state = _CRAWL_STATES[crawler] = ArticleState(state_path(crawler.settings))
+    return state
+
+
+def close_crawl_state(crawler: Any) -> None:
+    """Commit and close the crawl's state file, if it was opened (at the end of the crawl)."""
+    state = _CRAWL_STATES.pop(crawler, None)
+    if state is not None:
+        state.close()

@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler.article import Article
 from crawler.signals import image_failed
-from crawler.state import ArticleState, state_path
+from crawler.state import crawl_state
 from crawler.urls import absolute_http_url, markdown_safe_url
 from pipelines.markdown_writer import OutputOptions
 
@@ -107,7 +107,7 @@ class ArticleImagesPipeline(FilesPipeline):
         settings = crawler.settings
         self.options = OutputOptions.from_settings(settings)
         self.url_prefix = content_url_path(self.options.root, settings.get("CONTENT_URL_PATH", ""))
-        self.state = ArticleState(state_path(settings))
+        self.state = crawl_state(crawler)  # the spider's connection: the spider closes it
         logging.getLogger("scrapy.pipelines.media").addFilter(_MEDIA_LOG_FILTER)
 
     @classmethod
@@ -116,9 +116,6 @@ class ArticleImagesPipeline(FilesPipeline):
             raise NotConfigured("IMAGES is not 'download'")
         cls._update_stores(crawler.settings)
         return cls(str(Path(crawler.settings.get("OUTPUT_DIR", "output")).resolve()), crawler=crawler)
-
-    def close_spider(self, spider: Any = None) -> None:
-        self.state.close()
 
     def _bundle(self, article: Article) -> PurePosixPath:
         return PurePosixPath(self.options.path_for(article).parent.relative_to(self.options.root).as_posix())

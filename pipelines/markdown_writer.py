@@ -35,6 +35,7 @@ class OutputOptions:
     images: str = "remote"
     date_format: str = "local"
     extra_fields: tuple[str, ...] = ()
+    checked_folders: set[Path] = field(default_factory=set, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Any, root: str | Path | None = None) -> OutputOptions:
@@ -57,7 +58,8 @@ class OutputOptions:
 
     def path_for(self, article: Article) -> Path:
         """The file of ``article`` inside the root (validated)."""
-        return article_path(self.root, article.source, article.article_id, self.layout_for(article.source))
+        return article_path(self.root, article.source, article.article_id, self.layout_for(article.source),
+                            self.checked_folders)
 
     def render(self, article: Article) -> str:
         return render(article, self.defaults, self.source_front_matter.get(article.source), self.date_format,
@@ -115,16 +117,21 @@ class MarkdownWriterPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        stats = self.crawler.stats
         try:
             result = write_article(item, self.options, sync_folder=False)
-            self._folder_written(result.path.parent)
         except (OSError, ValueError) as error:
-            stats.inc_value("newsmd/failed")
-            stats.inc_value("newsmd/failed/write")
-            logger.error("%s: could not write the article: %s [write]", item.url or item.canonical_url, error)
+            self._failed(item, error)
             return item
-        stats.inc_value(f"newsmd/{result.outcome}")
+        self._written(item, result)
+        return item
+
+    def _failed(self, item: Article, error: Exception) -> None:
+        self.crawler.stats.inc_value("newsmd/failed")
+        self.crawler.stats.inc_value("newsmd/failed/write")
+        logger.error("%s: could not write the article: %s [write]", item.url or item.canonical_url, error)
+
+    def _written(self, item: Article, result: WriteResult) -> None:
+        self._folder_written(result.path.parent)
+        self.crawler.stats.inc_value(f"newsmd/{result.outcome}")
         logger.info("%s %s (%s)", result.outcome, result.path, item.url or item.canonical_url)
         self.crawler.signals.send_catch_log(article_written, article=item, result=result)
-        return item

@@ -45,9 +45,14 @@ def name_from_file(component: str) -> str:
 LAYOUTS = ("flat", "bundle")
 
 
-def article_path(root: Path, source: str, article_id: str, layout: str = "flat") -> Path:
+def article_path(root: Path, source: str, article_id: str, layout: str = "flat",
+                 checked_folders: set[Path] | None = None) -> Path:
     """``root/<source>/<article_id>.md`` (``flat``) or ``root/<source>/<article_id>/index.md``
-    (``bundle``, a Hugo page bundle), refusing anything that would leave ``root``."""
+    (``bundle``, a Hugo page bundle), refusing anything that would leave ``root``.
+
+    ``checked_folders`` (kept by one writer for its run) holds the folders already found inside
+    ``root``: resolving every path component again for each file costs more than writing it.
+    """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r} (choose {' or '.join(LAYOUTS)})")
     root = Path(root)
@@ -55,9 +60,12 @@ def article_path(root: Path, source: str, article_id: str, layout: str = "flat")
     if layout == "bundle":
         folder = folder / safe_name(article_id)
     path = folder / ("index.md" if layout == "bundle" else f"{safe_name(article_id)}.md")
-    resolved_root = root.resolve()
-    if path.parent.resolve() != resolved_root / path.parent.relative_to(root):
-        raise UnsafePathError(f"{path.parent} resolves outside the output root {resolved_root}")
+    if checked_folders is None or path.parent not in checked_folders:
+        resolved_root = root.resolve()
+        if path.parent.resolve() != resolved_root / path.parent.relative_to(root):
+            raise UnsafePathError(f"{path.parent} resolves outside the output root {resolved_root}")
+        if checked_folders is not None:
+            checked_folders.add(path.parent)
     if path.is_symlink():
         raise UnsafePathError(f"{path} is a symbolic link")
     return path

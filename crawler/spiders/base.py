@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 from scrapy import Request, Spider
@@ -11,11 +11,18 @@ from twisted.python.failure import Failure
 
 from crawler.article import Article
 from crawler.errors import ExtractionError
+from crawler.extract_pool import ExtractPool
 from crawler.middlewares import RedirectRefused, requested_url
 from crawler.reasons import PERMANENT_REASONS
-from crawler.run_summary import count, crawl_summary, read_article, report_failure
+from crawler.run_summary import (
+    count,
+    counted,
+    crawl_summary,
+    extract_options,
+    report_failure,
+)
 from crawler.signals import crawl_warning
-from crawler.state import ArticleState, state_path
+from crawler.state import ArticleState, close_crawl_state, crawl_state
 
 ITEM = "newsmd_item"
 """Request meta key: the URL a feed gave for an article; its failures are remembered under it."""
@@ -36,6 +43,7 @@ class ArticleSpider(Spider):
     """Base for spiders whose leaves are article pages."""
 
     article_state: ArticleState | None = None
+    pages_reader: ExtractPool | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,25 +52,35 @@ class ArticleSpider(Spider):
     def open_state(self) -> ArticleState:
         """The incremental-crawl state file of this crawl, opened on first use."""
         if self.article_state is None:
-            self.article_state = ArticleState(state_path(self.crawler.settings))
+            self.article_state = crawl_state(self.crawler)
         return self.article_state
 
     def closed(self, reason: str) -> None:
         self.logger.warning("summary: %s (%s)", crawl_summary(self.crawler.stats)[1], reason)
-        if self.article_state is not None:
-            self.article_state.close()
+        close_crawl_state(self.crawler)
+        if self.pages_reader is not None:
+            self.pages_reader.close()
 
-    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+    def extract_pool(self) -> ExtractPool:
+        """Where this crawl reads its pages: ``EXTRACT_PROCESSES`` worker processes (0: this one)."""
+        if self.pages_reader is None:
+            self.pages_reader = ExtractPool(self.settings.getint("EXTRACT_PROCESSES", 0))
+        return self.pages_reader
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
         """Extract the article; a page that is not one is logged, counted and skipped."""
         try:
-            yield self.extract_article(response)
+            article = await self.extract_article(response)
         except ExtractionError as error:
             self.report_failure(error.url, error.reason, error.detail, meta=response.meta)
+            return
+        yield article
 
-    def extract_article(self, response: Response) -> Article:
-        """``extract`` under the ``UNDATED_ARTICLES`` policy; an article written undated is counted."""
-        article = read_article(response.url, response.body, response.headers, self.settings, self.crawler.stats,
-                               self.logger)
+    async def extract_article(self, response: Response) -> Article:
+        """``extract`` under the run's settings (in a worker process), its fallbacks and undated article counted."""
+        article = await self.extract_pool().extract(response.url, response.body, response.headers,
+                                                    **extract_options(self.settings))
+        counted(article, response.url, self.crawler.stats, self.logger)
         if "partial" in response.flags:  # ended by the connection closing: a cut-off answer would look the same
             self.crawler.stats.inc_value("newsmd/suspect_answer")
             self.suspect_answers.add((article.source, article.article_id))

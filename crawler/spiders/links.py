@@ -143,8 +143,8 @@ class LinkSpider(ArticleSpider):
         is intact): none here; a source's own spider knows its articles by ID."""
         return False
 
-    def parse_article(self, response: Response) -> Iterator[Article | Request]:
-        for article in super().parse_article(response):
+    async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
+        async for article in super().parse_article(response):
             if isinstance(article, Article):
                 self.pending[(article.source, article.article_id)] = response.meta["newsmd_link"]
             yield article

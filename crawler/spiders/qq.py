@@ -135,10 +135,10 @@ class QQSpider(ArticleSpider):
                 dont_filter=True,  # a request lost in flight at a kill is in JOBDIR's seen set
             )
 
-    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
         """Extract the article; an empty or 'access denied' answer is retried once as view.inews."""
         try:
-            article = self.extract_article(response)
+            article = await self.extract_article(response)
         except ExtractionError as error:
             article_id = response.meta.get("newsmd_article_id")
             if error.reason in _RETRY_AS_VIEW and article_id and not response.meta.get("newsmd_view_retry"):
