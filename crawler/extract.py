@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from crawler.article import Article
-from crawler.dates import parse_page_time, plausible_publication, response_time
+from crawler.dates import plausible_publication, response_time
 from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
 from crawler.html import parse_document
@@ -51,21 +51,23 @@ FALLBACK_REASONS = TEMPLATE_REASONS
 page instead (video, list and thin pages stay refused)."""
 
 
-def _parse(parser: SourceParser, url: str, html: str) -> tuple[ParsedPage, list[str]]:
-    """The site parser's page, or the generic parser's under the site's identity (its file stays
-    the same) when the site parser does not know the template; with the fields that fell back."""
+def _read(parser: SourceParser, url: str, html: str, served_at: datetime) -> tuple[ParsedPage, list[str]]:
+    """The site parser's page and the fields the generic finders filled; or, when the site parser
+    does not know the template, the generic parser's page under the site's identity (its file stays
+    the same)."""
     try:
-        return parser.parse(url, html), []
+        return parser.read(url, html, served_at)
     except ExtractionError as error:
-        identity = parser.identity(url) if parser is not GENERIC and error.reason in FALLBACK_REASONS else None
-        if identity is None:
+        if parser is GENERIC or error.reason not in FALLBACK_REASONS or parser.identity(url) is None:
             raise
         try:
-            page = GENERIC.parse(url, html)
+            page, _ = GENERIC.read(url, html, served_at)
         except ExtractionError:
             raise error from None
-    return dataclasses.replace(page, source=identity.source, article_id=identity.article_id,
-                               canonical_url=identity.canonical_url), ["page"]
+        adopted = parser.adopt(url, html, page)
+        if adopted is None:
+            raise error from None
+        return adopted, ["page"]
 
 
 def page_url(body: bytes | str, headers: Mapping[Any, Any] | None = None) -> str | None:
@@ -109,12 +111,9 @@ def _extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None, und
         _refuse_non_html(url, body, max_bytes)
     html = body if isinstance(body, str) else decode_html(body, headers)
     _refuse_cut_off(url, html)
-    page, fallbacks = _parse(parser, url, html)
     served_at = response_time(headers)
-    published = page.published or parse_page_time(page.published_text, page.zone, served_at)
-    if published is None and parser is not GENERIC and "page" not in fallbacks:
-        published = GENERIC.published(html, page.zone)
-        fallbacks += ["published"] if published else []
+    page, fallbacks = _read(parser, url, html, served_at)
+    published = page.published
     if published is not None and not plausible_publication(published, served_at):
         published = None  # a placeholder, a misreading or a date in the future: the page is undated
     if published is None and undated == "skip":

@@ -1,8 +1,8 @@
 """The source registry: which parser handles a URL.
 
-Adding a source is one module here (a class with ``name``, ``matches(url)``, ``parse(url, html)``
-and ``identity(url)``) plus its entry in ``PARSERS`` and a fixture folder under ``tests/fixtures/``.
-Earlier entries win; ``GENERIC`` handles every other http(s) URL.
+Adding a source is one module here (an ``ArticlePage`` subclass, see ``crawler.sources.page``)
+plus its entry in ``PARSERS`` and a fixture folder under ``tests/fixtures/``. Earlier entries win;
+``GENERIC`` handles every other http(s) URL.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from __future__ import annotations
 from crawler.errors import ExtractionError
 from crawler.sources.base import ParsedPage, SourceParser
 from crawler.sources.generic import GenericParser
-from crawler.sources.netease import NetEaseParser
-from crawler.sources.qq import TencentNewsParser
-from crawler.sources.sina import SinaParser
-from crawler.sources.toutiao import ToutiaoParser
-from crawler.sources.weixin import WeChatParser
+from crawler.sources.netease import NetEasePage
+from crawler.sources.page import PageParser
+from crawler.sources.qq import TencentPage
+from crawler.sources.sina import SinaPage
+from crawler.sources.toutiao import ToutiaoPage
+from crawler.sources.weixin import WeChatPage
 from crawler.urls import given_http_url
 
-PARSERS: list[SourceParser] = [WeChatParser(), TencentNewsParser(), NetEaseParser(), SinaParser(), ToutiaoParser()]
+PARSERS: list[SourceParser] = [PageParser(page) for page in (WeChatPage, TencentPage, NetEasePage, SinaPage, ToutiaoPage)]
 GENERIC = GenericParser(site_sources=[parser.name for parser in PARSERS])
 
 __all__ = ["GENERIC", "PARSERS", "ParsedPage", "SourceParser", "parser_for"]

@@ -46,8 +46,6 @@ class ParsedPage:
     author: str = ""
     tags: list[str] = field(default_factory=list)
     site_name: str = ""
-    published_text: str = ""
-    zone: ZoneInfo = BEIJING
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class Identity:
 
 
 class SourceParser(Protocol):
-    """A per-source parser: a plain object from (url, html) to a ``ParsedPage``, no Scrapy."""
+    """A source as the registry sees it (``crawler.sources.page.PageParser``): plain objects, no Scrapy."""
 
     @property
     def name(self) -> str:
@@ -71,13 +69,22 @@ class SourceParser(Protocol):
         """Whether this parser handles pages at ``url``."""
         ...
 
+    def read(self, url: str, html: str, served_at: datetime | None = None) -> tuple[ParsedPage, list[str]]:
+        """Read ``html`` served at ``url`` (``served_at``: when, for relative times): the page's fields
+        and those the generic finders filled; ``ExtractionError`` when it is not an article."""
+        ...
+
     def parse(self, url: str, html: str) -> ParsedPage:
-        """Parse ``html`` served at ``url``; raise ``ExtractionError`` when it is not an article."""
+        """``read``'s page alone."""
         ...
 
     def identity(self, url: str) -> Identity | None:
-        """The source, article ID and canonical URL this site gives ``url`` (``None``: not an
-        article URL): what a page the generic parser reads instead keeps, so its file is the same."""
+        """The source, article ID and canonical URL this site gives ``url`` (``None``: not an article URL)."""
+        ...
+
+    def adopt(self, url: str, html: str, page: ParsedPage) -> ParsedPage | None:
+        """The generic parser's ``page`` of ``url`` made this source's (its identity, without the
+        values the source refuses); ``None`` when ``url`` is no article URL of the source."""
         ...
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from crawler.sources.portal import PortalParser
+from crawler.sources.portal import PortalPage
 
 
-class NetEaseParser(PortalParser):
+class NetEasePage(PortalPage):
     """163.com articles: body ``div.post_body``, time from ``article:published_time``."""
 
-    name = "163"
+    source = "163"
     hosts = ("163.com",)
     article_url = re.compile(r"163\.com/(?:[a-z]+/article/|\d{2}/\d{4}/\d{2}/)([0-9A-Z]{16})\.html")
     # The 2015 money column template: title h2.con1_ltle, body div.entext (its #endText holds only
@@ -19,6 +19,7 @@ class NetEaseParser(PortalParser):
     title_selectors = ("h1.post_title", "h2.con1_ltle", "h1#h1title", "h1")
     time_selectors = (".post_info", ".post_time_source", ".ep-time-soure", ".con1_date")
     author_meta = ()  # its article:author is the site itself (网易); the source it credits is in the byline
+    GENERIC_FIELDS = PortalPage.GENERIC_FIELDS - {"author"}  # the generic finders would read that 网易
     author_selectors = ("#ne_article_source", ".post_info > a:first-of-type", ".post_time_source > a:first-of-type",
                         ".con1_author")
     drop_selectors = (".post_btmshare", ".post_end", ".ep-source", ".post_top", ".post_statement",

@@ -17,6 +17,7 @@ import html as html_lib
 import json
 import re
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,7 +39,6 @@ from crawler.markdown import DEFAULT_ALT
 from crawler.sources.base import (
     BEIJING,
     Identity,
-    ParsedPage,
     clean_text,
     drop_hidden_elements,
     drop_link_lists,
@@ -46,6 +46,7 @@ from crawler.sources.base import (
     page_tags,
     tag_list,
 )
+from crawler.sources.page import ArticlePage
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "qq"
@@ -136,89 +137,84 @@ def _set_image(image: HtmlElement, src: str, alt: str) -> None:
     image.set("alt", alt)
 
 
-class TencentNewsParser:
-    """Parser for Tencent News article pages (all three templates)."""
+class TencentPage(ArticlePage):
+    """A Tencent News article page (all three templates): ``window.DATA`` and ``ARTICLE_INFO`` read once."""
 
-    name = SOURCE
+    source = SOURCE
 
-    def matches(self, url: str) -> bool:
+    @classmethod
+    def matches(cls, url: str) -> bool:
         """Tencent News hosts, and ``<channel>.qq.com/a/<date>/<n>.htm`` pages."""
         host = host_of(url)
         if host in _ARTICLE_HOSTS:
             return True
         return host.endswith(".qq.com") and article_id_from_url(url) is not None
 
-    def identity(self, url: str) -> Identity | None:
+    @classmethod
+    def identity_of(cls, url: str) -> Identity | None:
         article_id = article_id_from_url(url)
         return Identity(SOURCE, article_id, canonical_url(url, article_id)) if article_id else None
 
-    def parse(self, url: str, html: str) -> ParsedPage:
-        """Parse one saved or fetched Tencent page into a ``ParsedPage``."""
-        url_id = article_id_from_url(url)
-        if url_id and _VIDEO_ID.match(url_id):
-            raise ExtractionError(url, "video", "a video item, not an article")
-        document = parse_document(html, url)
-        data = _window_data(html) or {}
-        info_match = _ARTICLE_INFO.search(html)
-        info = info_match.group(1) if info_match else ""
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The page's ``window.DATA`` (current and 2018-2021 templates)."""
+        return _window_data(self.html) or {}
 
-        article_id = self._article_id(data, info) or url_id
-        body = self._body(url, document, data)
-        if body is None or not article_id:
-            raise self._not_an_article(url, document, has_id=bool(article_id))
-        if _VIDEO_ID.match(article_id):
-            raise ExtractionError(url, "video", "a video item, not an article")
-        if not text_of(body).strip():
-            if body.find(".//img") is not None and body.find(".//a[@data-video]") is not None:
-                raise ExtractionError(url, "video", "a video item without article text")
-            raise ExtractionError(url, "empty_body", "the article body is empty")
+    @cached_property
+    def info(self) -> str:
+        """The page's ``ARTICLE_INFO`` script block (channel template)."""
+        match = _ARTICLE_INFO.search(self.html)
+        return match.group(1) if match else ""
 
-        title = self._title(document, data, info)
-        if not title:
-            raise ExtractionError(url, "no_title", "the page has no article title")
-        return ParsedPage(
-            source=SOURCE,
-            article_id=article_id,
-            canonical_url=canonical_url(url, article_id),
-            title=title,
-            published=self._published(document, data, info),
-            body=body,
-            thumbnail=body_image_url(meta_content(document, "og:image")) or "",
-            lang="zh-CN",
-            author=_text_field(data, "media") or meta_content(document, "article:author")
-            or _js_field(info, "media") or self._rendered_author(document),
-            tags=tag_list(_text_field(data, "tags"), title) or page_tags(document, title),
-        )
-
-    # --- metadata -------------------------------------------------------------------------
-
-    @staticmethod
-    def _article_id(data: dict[str, Any], info: str) -> str | None:
-        for candidate in (_text_field(data, "cms_id", "cmsId"), _js_field(info, "id")):
+    @cached_property
+    def article_id(self) -> str | None:
+        for candidate in (_text_field(self.data, "cms_id", "cmsId"), _js_field(self.info, "id")):
             if re.fullmatch(_ID, candidate):
                 return candidate
-        return None
+        return article_id_from_url(self.url)
 
-    @staticmethod
-    def _title(document: HtmlElement, data: dict[str, Any], info: str) -> str:
-        title = _text_field(data, "title") or _js_field(info, "title")
+    def refuse(self) -> None:
+        url_id = article_id_from_url(self.url)
+        if url_id and _VIDEO_ID.match(url_id):
+            raise ExtractionError(self.url, "video", "a video item, not an article")
+
+    def body(self) -> HtmlElement | None:
+        body = self._body_from_data(self.url, self.data)
+        if body is None:
+            body = self._rendered_body(self.url, self.document)
+        if body is not None:
+            self._caption_images(body)
+        if body is None or not self.article_id:
+            raise self._not_an_article(self.url, self.document, has_id=bool(self.article_id))
+        if _VIDEO_ID.match(self.article_id):
+            raise ExtractionError(self.url, "video", "a video item, not an article")
+        if not text_of(body).strip():
+            if body.find(".//img") is not None and body.find(".//a[@data-video]") is not None:
+                raise ExtractionError(self.url, "video", "a video item without article text")
+            raise ExtractionError(self.url, "empty_body", "the article body is empty")
+        return body
+
+    def identity(self) -> Identity | None:
+        return Identity(SOURCE, self.article_id, canonical_url(self.url, self.article_id)) if self.article_id else None
+
+    def title(self) -> str | None:
+        title = _text_field(self.data, "title") or _js_field(self.info, "title")
         if not title:
-            heading = select_one(document, "#article-title, .LEFT > h1, .qq_article h1, h1")
+            heading = select_one(self.document, "#article-title, .LEFT > h1, .qq_article h1, h1")
             title = clean_text(text_of(heading)) if heading is not None else ""
         if not title:
-            page_title = document.find(".//title")
-            title = meta_content(document, "og:title") or clean_text(page_title.text if page_title is not None else "")
-        return _TITLE_SUFFIX.sub("", title).strip()
+            page_title = self.document.find(".//title")
+            title = meta_content(self.document, "og:title") or clean_text(page_title.text if page_title is not None else "")
+        return _TITLE_SUFFIX.sub("", title).strip() or None
 
-    @staticmethod
-    def _published(document: HtmlElement, data: dict[str, Any], info: str) -> datetime | None:
+    def published(self) -> datetime | None:
         candidates = [
-            _text_field(data, "pubtime"),
-            meta_content(document, "article:published_time"),
-            _js_field(info, "pubtime"),
+            _text_field(self.data, "pubtime"),
+            meta_content(self.document, "article:published_time"),
+            _js_field(self.info, "pubtime"),
         ]
         for selector in (".media-meta > span", ".a_time"):
-            element = select_one(document, selector)
+            element = select_one(self.document, selector)
             if element is not None:
                 candidates.append(clean_text(text_of(element)))
         for candidate in candidates:
@@ -226,6 +222,16 @@ class TencentNewsParser:
             if published:
                 return published
         return None
+
+    def cover(self) -> str | None:
+        return body_image_url(meta_content(self.document, "og:image"))
+
+    def author(self) -> str | None:
+        return (_text_field(self.data, "media") or meta_content(self.document, "article:author")
+                or _js_field(self.info, "media") or self._rendered_author(self.document) or None)
+
+    def tags(self, title: str) -> list[str]:
+        return tag_list(_text_field(self.data, "tags"), title) or page_tags(self.document, title)
 
     @staticmethod
     def _rendered_author(document: HtmlElement) -> str:
@@ -248,14 +254,6 @@ class TencentNewsParser:
         )
 
     # --- body -----------------------------------------------------------------------------
-
-    def _body(self, url: str, document: HtmlElement, data: dict[str, Any]) -> HtmlElement | None:
-        body = self._body_from_data(url, data)
-        if body is None:
-            body = self._rendered_body(url, document)
-        if body is not None:
-            self._caption_images(body)
-        return body
 
     @staticmethod
     def _body_from_data(url: str, data: dict[str, Any]) -> HtmlElement | None:

@@ -9,16 +9,16 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.html import remove
-from crawler.sources.portal import PortalParser
+from crawler.sources.portal import PortalPage
 
 _STATEMENT_MARKER = "总声明"
 
 
-class SinaParser(PortalParser):
+class SinaPage(PortalPage):
     """sina.com.cn articles: body ``#artibody`` (``#article`` on newer pages), title ``h1.main-title``;
     sina.cn (the articlev4 template of 2026): body ``section.art_content``, title ``h1.art_tit_h1``."""
 
-    name = "sina"
+    source = "sina"
     hosts = ("sina.com.cn", "sina.cn")
     article_url = re.compile(r"sina\.(?:com\.)?cn/.*?(?:doc|detail)-(i[a-z]{7}\d{7})\.(?:shtml|d\.html)"
                              r"|k\.sina\.cn/article_(\d+_[0-9a-z]+)\.html")
@@ -32,7 +32,7 @@ class SinaParser(PortalParser):
                       "[id^=left_hzh_ad]", ".sinaads", "#quoteWrap", ".article-notice", "[class^=ad_]",
                       ".finance_app_zqtg", ".article-bottom", ".video-2017", ".tech-quotation", ".artical-player-wrap")
 
-    def _clean_body(self, body: HtmlElement) -> HtmlElement:
+    def clean_body(self, body: HtmlElement) -> HtmlElement:
         """Also drop Sina's site-wide statement (免责声明), which its template puts between two
         ``<!-- 总声明 -->`` comments."""
         markers = [node for node in body.iter(etree.Comment) if (node.text or "").strip() == _STATEMENT_MARKER]
@@ -42,4 +42,4 @@ class SinaParser(PortalParser):
                 following = node.getnext()
                 remove(node)
                 node = following
-        return super()._clean_body(body)
+        return super().clean_body(body)

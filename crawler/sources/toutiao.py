@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from crawler.sources.portal import PortalParser
+from crawler.sources.portal import PortalPage
 
 
-class ToutiaoParser(PortalParser):
+class ToutiaoPage(PortalPage):
     """toutiao.com articles: body ``article.tt-article-content`` (the 2019 template: the block after the title)."""
 
-    name = "toutiao"
+    source = "toutiao"
     hosts = ("toutiao.com",)
     article_url = re.compile(r"toutiao\.com/(?:article/|group/|[ai])(\d{15,20})(?:[/?#]|$)")
     body_selectors = ("article.tt-article-content", ".article-content > h1 ~ div:not(.article-sub)", ".article-content")

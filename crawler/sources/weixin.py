@@ -7,16 +7,18 @@ import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
+from lxml.html import HtmlElement
+
 from crawler.errors import ExtractionError
-from crawler.html import parse_document, select_one, text_of
+from crawler.html import select_one, text_of
 from crawler.sources.base import (
     BEIJING,
     Identity,
-    ParsedPage,
     clean_text,
     image_source,
     meta_content,
 )
+from crawler.sources.page import ArticlePage
 from crawler.urls import absolute_http_url, host_of
 
 SOURCE = "weixin"
@@ -38,48 +40,60 @@ def article_id_from_url(url: str) -> str | None:
     return hashlib.sha256(key.encode()).hexdigest()[:16] if key.strip("|") else None
 
 
-class WeChatParser:
-    """Articles on ``mp.weixin.qq.com``: body ``#js_content``, time from the page's ``ct``."""
+class WeChatPage(ArticlePage):
+    """An article on ``mp.weixin.qq.com``: body ``#js_content``, time from the page's ``ct``."""
 
-    name = SOURCE
+    source = SOURCE
 
-    def matches(self, url: str) -> bool:
+    @classmethod
+    def matches(cls, url: str) -> bool:
         return host_of(url) == "mp.weixin.qq.com"
 
-    def identity(self, url: str) -> Identity | None:
+    @classmethod
+    def identity_of(cls, url: str) -> Identity | None:
         article_id = article_id_from_url(url)
         return Identity(SOURCE, article_id, url.split("#", 1)[0]) if article_id else None
 
-    def parse(self, url: str, html: str) -> ParsedPage:
-        """Parse a WeChat article page; ``ExtractionError`` when the page has no article."""
-        document = parse_document(html, url)
-        show_type = _SHOW_TYPE.search(html)
+    def refuse(self) -> None:
+        show_type = _SHOW_TYPE.search(self.html)
         if show_type and show_type.group(1) == VIDEO_POST:
-            raise ExtractionError(url, "video", "a WeChat video post, not an article")
-        body = select_one(document, "#js_content")
-        message = select_one(document, ".weui-msg__title")
+            raise ExtractionError(self.url, "video", "a WeChat video post, not an article")
+
+    def body(self) -> HtmlElement | None:
+        body = select_one(self.document, "#js_content")
+        message = select_one(self.document, ".weui-msg__title")
         if body is None and message is not None:  # WeChat's own notice page in place of the article
-            raise ExtractionError(url, "expired_link", f"WeChat shows no article but a notice: {clean_text(text_of(message))}")
+            raise ExtractionError(self.url, "expired_link",
+                                  f"WeChat shows no article but a notice: {clean_text(text_of(message))}")
         if body is None:
-            raise ExtractionError(url, "unsupported_page", "not a WeChat article page (no #js_content)")
+            raise ExtractionError(self.url, "unsupported_page", "not a WeChat article page (no #js_content)")
         body.attrib.pop("style", None)
         for image in body.iter("img"):
             image.set("src", image_source(image, ("data-src", "src")))
-        heading = select_one(document, "#activity-name")
-        title = meta_content(document, "og:title", "twitter:title") or (clean_text(text_of(heading)) if heading is not None else "")
-        if not title:
-            raise ExtractionError(url, "no_title", "the page has no article title")
-        created = _CREATE_TIME.search(html)
-        canonical = absolute_http_url(meta_content(document, "og:url"), url) or url
+        return body
+
+    def title(self) -> str | None:
+        heading = select_one(self.document, "#activity-name")
+        return (meta_content(self.document, "og:title", "twitter:title")
+                or (clean_text(text_of(heading)) if heading is not None else "") or None)
+
+    def identity(self) -> Identity | None:
+        canonical = absolute_http_url(meta_content(self.document, "og:url"), self.url) or self.url
         if host_of(canonical) != "mp.weixin.qq.com":
-            canonical = url
-        article_id = article_id_from_url(canonical) or article_id_from_url(url)
-        if not article_id:
-            raise ExtractionError(url, "not_article", "no WeChat article ID in the URL")
-        account = select_one(document, "#js_name")
-        return ParsedPage(
-            source=SOURCE, article_id=article_id, canonical_url=canonical.split("#", 1)[0], title=title,
-            published=datetime.fromtimestamp(int(created.group(1)), BEIJING) if created else None, body=body,
-            thumbnail=absolute_http_url(meta_content(document, "og:image"), url) or "", lang="zh-CN",
-            author=clean_text(text_of(account)) if account is not None else "",
-        )
+            canonical = self.url
+        article_id = article_id_from_url(canonical) or article_id_from_url(self.url)
+        return Identity(SOURCE, article_id, canonical.split("#", 1)[0]) if article_id else None
+
+    def published(self) -> datetime | None:
+        created = _CREATE_TIME.search(self.html)
+        return datetime.fromtimestamp(int(created.group(1)), BEIJING) if created else None
+
+    def cover(self) -> str | None:
+        return absolute_http_url(meta_content(self.document, "og:image"), self.url)
+
+    def author(self) -> str | None:
+        account = select_one(self.document, "#js_name")
+        return (clean_text(text_of(account)) if account is not None else "") or None
+
+    def tags(self, title: str) -> list[str]:
+        return []

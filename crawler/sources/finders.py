@@ -1,0 +1,224 @@
+"""The generic finders: each field of an article from what any news page declares about itself
+(JSON-LD ``NewsArticle`` and kin, OpenGraph and ``article:*`` meta, ``<h1>``/``<title>``, the
+byline time). The generic page is made of them; a site's page falls back to them field by field."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from lxml.html import HtmlElement
+
+from crawler.dates import parse_page_time
+from crawler.sources.base import clean_text, cover_image
+from crawler.urls import absolute_http_url, registrable_domain, site_label
+
+_ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
+MAX_SITE_NAME = 30
+_TITLED_HEADING = ("(//h2 | //h3)[contains(translate(@class, 'TITLE', 'title'), 'title') "
+                   "or contains(translate(@id, 'TITLE', 'title'), 'title')]")
+_TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
+_SEPARATOR = r"[|_\-–—·:：»«/]"
+_SEPARATOR_EDGE = re.compile(rf"^\s*{_SEPARATOR}|{_SEPARATOR}\s*$")
+_DAY_AND_TIME = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
+
+
+class PageMeta:
+    """The page's ``<meta>`` values by lower-case ``property``/``name`` (first one wins)."""
+
+    def __init__(self, doc: HtmlElement) -> None:
+        self.values: dict[str, str] = {}
+        for meta in doc.iter("meta"):
+            key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").strip().lower()
+            content = clean_text(meta.get("content"))
+            if key and content:
+                self.values.setdefault(key, content)
+
+    def first(self, *names: str) -> str:
+        return next((self.values[name.lower()] for name in names if name.lower() in self.values), "")
+
+
+def json_ld_article(doc: HtmlElement) -> dict[str, Any]:
+    """The page's first JSON-LD object of an article type (``{}`` when none)."""
+    return next(_json_ld_articles(doc), {})
+
+
+def _json_ld_articles(doc: HtmlElement) -> Iterator[dict[str, Any]]:
+    def walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+        if depth > 6:
+            return
+        if isinstance(node, list):
+            for item in node:
+                yield from walk(item, depth + 1)
+        elif isinstance(node, dict):
+            kinds = node.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(kind in _ARTICLE_TYPES for kind in kinds if isinstance(kind, str)):
+                yield node
+            yield from walk(node.get("@graph"), depth + 1)
+
+    for script in doc.xpath('//script[@type="application/ld+json"]'):
+        try:
+            yield from walk(json.loads(script.text_content() or "null"))
+        except (ValueError, RecursionError):
+            continue
+
+
+def first_text(value: Any) -> str:
+    """A JSON-LD value as one line of text: the first of a list, an object's url/name/@id."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list) and value:
+        return first_text(value[0])
+    if isinstance(value, dict):
+        return first_text(value.get("url") or value.get("name") or value.get("@id"))
+    return ""
+
+
+def without_site_name(title: str, site_names: list[str], heading: str = "") -> str:
+    """``title`` without the site's name and its separator, whichever end it is on.
+
+    The page's own ``<h1>`` decides first: a title that is the heading plus separators and other
+    words is the heading. Else a name of the site (``og:site_name``, the domain) set off by a
+    separator at either end is dropped.
+    """
+    if heading and heading != title and heading in title:
+        rest = title.replace(heading, "", 1)
+        if _SEPARATOR_EDGE.search(rest):
+            return heading
+    for name in sorted(site_names, key=len, reverse=True):
+        escaped = re.escape(name)
+        stripped = re.sub(rf"^\s*{escaped}\s*{_SEPARATOR}\s*|\s*{_SEPARATOR}\s*{escaped}\s*$", "", title, flags=re.IGNORECASE)
+        if stripped and stripped != title:
+            return stripped.strip()
+    return title
+
+
+def _headline_heading(doc: HtmlElement) -> str:
+    """The page's ``<h1>`` that holds the headline: the longest one the document's ``<title>``
+    repeats (a site logo is often an ``<h1>`` too), else the first."""
+    headings = [clean_text(heading.text_content()) for heading in doc.xpath("//h1")]
+    titles = doc.xpath("//title")
+    page_title = clean_text(titles[0].text_content()) if titles else ""
+    repeated = [heading for heading in headings if heading and heading in page_title]
+    return max(repeated, key=len) if repeated else next(iter(headings), "")
+
+
+def title(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:
+    """The headline (JSON-LD, ``og:title``) without the site's name, else the headline's ``<h1>``, else a heading
+    the template marks as the title, else the ``<title>`` without the site's name."""
+    heading = _headline_heading(doc)
+    site_names = [name for name in (meta.first("og:site_name", "application-name"), site_label(url),
+                                    registrable_domain(url)) if name]
+    for candidate in (first_text(ld.get("headline")), meta.first("og:title", "twitter:title")):
+        if candidate:
+            return without_site_name(clean_text(candidate), site_names, heading)
+    if heading:
+        return heading
+    titled = doc.xpath(_TITLED_HEADING)  # no <h1>: a heading the template marks as the title
+    if titled and (text := clean_text(titled[0].text_content())):
+        return text
+    titles = doc.xpath("//title")
+    page_title = without_site_name(clean_text(titles[0].text_content()), site_names, heading) if titles else ""
+    return _TITLE_SUFFIX.sub("", page_title)
+
+
+def _time_on_day(html: str, day: datetime, zone: ZoneInfo) -> datetime | None:
+    """The first time of day the page writes next to the date ``day`` (a byline's
+    ``2019-09-23 14:34:05``), or ``None``."""
+    for match in _DAY_AND_TIME.finditer(html):
+        year, month, date, hour, minute, second = (int(part or 0) for part in match.groups())
+        if (year, month, date) == (day.year, day.month, day.day) and hour < 24 and minute < 60 and second < 60:
+            return datetime(year, month, date, hour, minute, second, tzinfo=zone)
+    return None
+
+
+def published(html: str, meta: PageMeta, ld: dict[str, Any], zone: ZoneInfo, search_markup: bool = True) -> datetime | None:
+    """The publication time the page declares (JSON-LD, meta); with ``search_markup``, else the one
+    htmldate finds in its markup and URL (never a bare year, never the update time)."""
+    for candidate in (first_text(ld.get("datePublished")),
+                      meta.first("article:published_time", "og:release_date", "publishdate", "pubdate",
+                                 "publish_time", "ptime", "weibo: article:create_at"),
+                      first_text(ld.get("dateCreated"))):
+        found_time = parse_page_time(candidate, zone)
+        if found_time:
+            return found_time
+    if not search_markup:
+        return None
+    from htmldate import find_date
+
+    try:  # markup and URL only: htmldate's free-text search takes a copyright line's year for a date
+        found = find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=False)
+    except (ValueError, TypeError):
+        found = None
+    if found and found.endswith("-01-01T00:00:00"):
+        return None  # what htmldate gives for a bare year: not a publication time
+    found_time = parse_page_time(found or "", zone)
+    modified = [parse_page_time(value, zone) for value in (
+        first_text(ld.get("dateModified")), meta.first("article:modified_time", "og:updated_time"))]
+    if found_time and any(time and abs(time - found_time).total_seconds() < 60 for time in modified):
+        return None  # htmldate fell back to the page's update time: not when it was published
+    if found_time and found and found.endswith("T00:00:00"):  # htmldate found a day: the byline may give its time
+        return _time_on_day(html, found_time, zone) or found_time
+    return found_time
+
+
+def time_element_text(doc: HtmlElement) -> str:
+    """Text of the page's first time-like element (``<time>``, ``.time``, ``.date``): maybe ``3小时前``."""
+    query = "//time | //*[contains(@class,'time') or contains(@class,'date') or contains(@id,'time') or contains(@id,'date')]"
+    for element in doc.xpath(query)[:20]:
+        text = clean_text(element.text_content())
+        if text and len(text) <= 40 and any(char.isdigit() for char in text):
+            return text
+    return ""
+
+
+def author(meta: PageMeta, ld: dict[str, Any]) -> str:
+    """The author the page declares: JSON-LD ``author``, else ``article:author``/``author`` meta."""
+    return first_text(ld.get("author")) or meta.first("article:author", "author")
+
+
+def cover(url: str, meta: PageMeta, ld: dict[str, Any]) -> str:
+    """The cover the page declares (JSON-LD ``image``, ``og:image``, ``twitter:image``), never a logo."""
+    return cover_image(first_text(ld.get("image")) or meta.first("og:image", "twitter:image"), url)
+
+
+def canonical(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:
+    """The page's own URL on its site (JSON-LD ``url``, ``<link rel=canonical>``, ``og:url``), else
+    ``url`` without its query."""
+    links = doc.xpath('//link[@rel="canonical"]/@href')
+    for candidate in (first_text(ld.get("url")), str(links[0]) if links else "", meta.first("og:url")):
+        absolute = absolute_http_url(candidate, url)
+        if absolute and registrable_domain(absolute) == registrable_domain(url):
+            return absolute
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def normalised_lang(value: str) -> str:
+    value = value.replace("_", "-").strip()
+    if not value:
+        return ""
+    parts = value.split("-")
+    return "-".join([parts[0].lower(), *(part.upper() if len(part) == 2 else part for part in parts[1:])])
+
+
+def lang(doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:
+    """The language the page declares (JSON-LD, ``<html lang>``, locale meta), normalised (``zh-CN``)."""
+    return normalised_lang(first_text(ld.get("inLanguage")) or doc.get("lang", "")
+                           or meta.first("og:locale", "language", "content-language"))
+
+
+def site_name(meta: PageMeta, ld: dict[str, Any], article_title: str) -> str:
+    """The site's own name (``og:site_name``, the JSON-LD publisher, ``application-name``), when
+    it reads as a name: short, and not the article's title."""
+    publisher = ld.get("publisher")
+    names = (meta.first("og:site_name"), first_text(publisher.get("name")) if isinstance(publisher, dict) else "",
+             meta.first("application-name"))
+    return next((name for name in map(clean_text, names)
+                 if name and len(name) <= MAX_SITE_NAME and name not in article_title), "")
