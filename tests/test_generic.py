@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, page
 
 from crawler import ExtractionError, extract, render
 from crawler.sources import parser_for
@@ -155,3 +155,16 @@ def test_a_page_without_h1_takes_the_heading_its_template_marks_as_the_title() -
     html = (FIXTURES / "weixin" / "s-2019-MzA5NTI1MDEyNA-2652551615.html").read_text(encoding="utf-8")
     assert "<h1" not in html and 'property="og:title"' not in html  # no h1, no og:title, an empty <title>
     assert GENERIC.parse("https://articles.example.org/2019/ip-services", html).title == "中国知识产权，拿什么“服务”你？"
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("ASKNJBPI002551G6", "its only <h1> is the site logo, a link home; no og:title"),
+    ("EOFOC8MJ00258105", "its og:title is cut at a quote the page left unescaped"),
+])
+def test_the_generic_title_is_the_headline_not_a_logo_or_a_cut_meta_title(name: str, why: str) -> None:
+    from crawler.encoding import decode_html
+    from crawler.sources import GENERIC
+
+    saved = page(name)
+    site_title = extract(saved.url, saved.html.read_bytes()).title
+    assert GENERIC.parse(saved.url, decode_html(saved.html.read_bytes())).title == site_title, why

@@ -101,12 +101,19 @@ def without_site_name(title: str, site_names: list[str], heading: str = "") -> s
 
 def _headline_heading(doc: HtmlElement) -> str:
     """The page's ``<h1>`` that holds the headline: the longest one the document's ``<title>``
-    repeats (a site logo is often an ``<h1>`` too), else the first."""
-    headings = [clean_text(heading.text_content()) for heading in doc.xpath("//h1")]
+    repeats, else the first that is not all link (a site logo linking home is often an ``<h1>``);
+    ``""`` when there is none."""
+    headings = [(clean_text(heading.text_content()), heading) for heading in doc.xpath("//h1")]
     titles = doc.xpath("//title")
     page_title = clean_text(titles[0].text_content()) if titles else ""
-    repeated = [heading for heading in headings if heading and heading in page_title]
-    return max(repeated, key=len) if repeated else next(iter(headings), "")
+    repeated = [text for text, _ in headings if text and text in page_title]
+    if repeated:
+        return max(repeated, key=len)
+    return next((text for text, heading in headings if text and not _all_link(heading, text)), "")
+
+
+def _all_link(element: HtmlElement, text: str) -> bool:
+    return sum(len(clean_text(link.text_content())) for link in element.iter("a")) >= len(text)
 
 
 def title(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:
@@ -117,7 +124,9 @@ def title(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str
                                     registrable_domain(url)) if name]
     for candidate in (first_text(ld.get("headline")), meta.first("og:title", "twitter:title")):
         if candidate:
-            return without_site_name(clean_text(candidate), site_names, heading)
+            declared = without_site_name(clean_text(candidate), site_names, heading)
+            # a declared title that stops short of the headline was cut by a quote the page left unescaped
+            return heading if heading.startswith(declared) and len(heading) > len(declared) else declared
     if heading:
         return heading
     titled = doc.xpath(_TITLED_HEADING)  # no <h1>: a heading the template marks as the title
