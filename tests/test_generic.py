@@ -168,3 +168,31 @@ def test_the_generic_title_is_the_headline_not_a_logo_or_a_cut_meta_title(name: 
     saved = page(name)
     site_title = extract(saved.url, saved.html.read_bytes()).title
     assert GENERIC.parse(saved.url, decode_html(saved.html.read_bytes())).title == site_title, why
+
+
+@pytest.mark.parametrize(("head", "url", "author"), [
+    # the <title> and author <meta> of real pages, copied from ../shared/corpus/real/<page>
+    ('<title>我国集成电路进口突破3000亿美元！魏少军：产业结构扭曲，没将产品作为中心</title>'
+     '<meta name="author" content="name, email@gmail.com">', "https://www.guancha.cn/economy/2019_05_20_502440.shtml", ""),
+    ('<title>女儿出嫁，郑板桥画了几笔兰花当嫁妆--文化--人民网</title><meta name="author" content="104363">',
+     "http://culture.people.com.cn/n1/2019/0520/c1013-31092820.html", ""),
+    ('<title>午间公告：天奇股份中标广汽丰田项目；运达股份中标7亿元项目_证券时报网</title>'
+     '<meta name="author" content="证券时报网">', "https://kuaixun.stcn.com/2019/0520/15160541.shtml", ""),
+    ('<title>第三届知道安全论坛鸟巢举办 知道创宇发布新版ZoomEye-CSDN.NET</title><meta name="author" content="CSDN.NET">',
+     "https://www.csdn.net/article/2014-07-21/2820772", ""),
+    ('<title>【中国稳健前行】坚定实施扩大内需战略 -中新网</title><meta name="author" content="chinanews">',
+     "https://www.chinanews.com.cn/gn/2023/01-15/9935543.shtml", ""),
+    ('<title>最新滚动新闻_网易新闻中心</title><meta name="author" content="网易">', "https://news.163.com/latest/", ""),
+    # tests/fixtures/qq/rain-20250214A05WPR00.html, tests/fixtures/weixin/s-3Sr6nYjE1RF05siTblD2mw.html
+    ('<title>6连板青云科技，因股东减持打破涨停？_腾讯新闻</title><meta name="author" content="腾讯网">'
+     '<meta property="article:author" content="投资时间网">', "https://news.qq.com/rain/a/20250214A05WPR00", "投资时间网"),
+    ('<title></title><meta name="author" content="家熙Panda" />', "https://mp.weixin.qq.com/s/3Sr6nYjE1RF05siTblD2mw",
+     "家熙Panda"),
+])
+def test_the_generic_author_is_a_name_not_a_placeholder_or_the_site(head: str, url: str, author: str) -> None:
+    from lxml.html import document_fromstring
+
+    from crawler.sources import finders
+
+    doc = document_fromstring(f"<html><head>{head}</head><body><p>正文</p></body></html>")
+    assert finders.author(url, doc, finders.PageMeta(doc), {}) == author

@@ -25,6 +25,9 @@ _TITLED_HEADING = ("(//h2 | //h3)[contains(translate(@class, 'TITLE', 'title'), 
 _TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
 _SEPARATOR = r"[|_\-–—·:：»«/]"
 _SEPARATOR_EDGE = re.compile(rf"^\s*{_SEPARATOR}|{_SEPARATOR}\s*$")
+_NOT_A_NAME = re.compile(r"@|^[\W\d_]+$")
+"""An author value that names no one: an e-mail address (a template's ``name, email@gmail.com``), a number (an ID)."""
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|–—·]+|-{2,}|\s-\s|-(?=[^\s-]+$))\s*")
 _DAY_AND_TIME = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)")
 
 
@@ -187,9 +190,27 @@ def time_element_text(doc: HtmlElement) -> str:
     return ""
 
 
-def author(meta: PageMeta, ld: dict[str, Any]) -> str:
-    """The author the page declares: JSON-LD ``author``, else ``article:author``/``author`` meta."""
-    return first_text(ld.get("author")) or meta.first("article:author", "author")
+def author(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:
+    """The author the page declares (JSON-LD ``author``, else ``article:author``/``author`` meta),
+    unless it is a template's placeholder (an e-mail address, a number) or the site itself (its
+    ``og:site_name``, its domain's name, the site's part of the ``<title>``: ``…_证券时报网``)."""
+    found = first_text(ld.get("author")) or meta.first("article:author", "author")
+    if not found or _NOT_A_NAME.search(found):
+        return ""
+    for name in _site_names(url, doc, meta):
+        if name.casefold() == found.casefold() or (len(found) >= 2 and name.startswith(found)):
+            return ""
+    return found
+
+
+def _site_names(url: str, doc: HtmlElement, meta: PageMeta) -> list[str]:
+    """What the page calls its site: ``og:site_name``, ``application-name``, its domain's name, and
+    the parts of its ``<title>`` after the headline (``标题--文化--人民网``: 文化, 人民网)."""
+    titles = doc.xpath("//title")
+    page_title = clean_text(titles[0].text_content()) if titles else ""
+    segments = [segment.strip() for segment in _TITLE_SEPARATORS.split(page_title)[1:]]
+    names = [meta.first("og:site_name"), meta.first("application-name"), site_label(url), *segments]
+    return [name for name in names if name]
 
 
 def cover(url: str, meta: PageMeta, ld: dict[str, Any]) -> str:

@@ -193,7 +193,7 @@ class GenericPage(ArticlePage):
         return finders.cover(self.url, self.meta, self.ld) or None
 
     def author(self) -> str | None:
-        return finders.author(self.meta, self.ld) or None
+        return finders.author(self.url, self.document, self.meta, self.ld) or None
 
     def site_name(self, title: str) -> str:
         return finders.site_name(self.meta, self.ld, title)

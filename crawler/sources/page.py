@@ -147,7 +147,7 @@ def read_page(page: ArticlePage, served_at: datetime | None = None) -> tuple[Par
         published=published, body=body,
         thumbnail=cover if cover and page.acceptable_cover(cover) else "",
         lang=page.lang(),
-        author=field("author", page.author(), lambda: finders.author(page.meta, page.ld)) or "",
+        author=field("author", page.author(), lambda: finders.author(page.url, page.document, page.meta, page.ld)) or "",
         tags=page.tags(title), site_name=page.site_name(title),
     ), fallbacks
 
