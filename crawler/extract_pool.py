@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,6 +46,24 @@ def _extract_or_refusal(url: str, body: bytes, headers: dict[str, str], undated:
         return _Refusal(error.url, error.reason, error.detail)
 
 
+def _leave_with_the_crawl(crawl_pid: int) -> None:
+    """Worker initializer: exit when the crawl that started this worker is gone. A crawl killed
+    with SIGKILL cannot stop its workers, and a worker waiting for its next page never hears of
+    it (the queue it reads stays open in the worker itself); nor would the start server."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(crawl_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the PID now belongs to another user's process: ours is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, name="newsmd-crawl-watch", daemon=True).start()
+
+
 def plain_headers(headers: Mapping[Any, Any] | None) -> dict[str, str]:
     """The headers ``extract`` reads, as text (Scrapy's are bytes, and lists of them)."""
     return {name: value for name in _HEADERS_READ if (value := header_value(headers, name))}
@@ -61,7 +82,8 @@ class ExtractPool:
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if context.get_start_method() == "forkserver":
                 context.set_forkserver_preload(["crawler.extract"])
-            self._executor = ProcessPoolExecutor(self.processes, mp_context=context)
+            self._executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_leave_with_the_crawl,
+                                                 initargs=(os.getpid(),))
         return self._executor
 
     async def extract(self, url: str, body: bytes, headers: Mapping[Any, Any] | None, *, undated: str,

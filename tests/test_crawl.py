@@ -157,6 +157,20 @@ def _kill_when(command: list[str], env: dict[str, str], ready: Callable[[], bool
     assert process.returncode == -signal.SIGKILL
 
 
+def _orphans() -> set[int]:
+    """Processes of newsmd's page-reading pool (its start server, its workers) whose parent is gone."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            parent = int((entry / "status").read_text().split("PPid:", 1)[1].split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == 1 and b"multiprocessing" in command and b"crawler.extract" in command:
+            found.add(int(entry.name))
+    return found
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in folder.glob("qq/*")}
 
@@ -168,6 +182,7 @@ def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
     reference, resumed, job = tmp_path / "reference", tmp_path / "resumed", tmp_path / "job"
     with MirrorServer(snapshot) as mirror:
         assert _crawl(mirror, reference, cli_env).returncode == 0
+    orphans_before = _orphans()
     with MirrorServer(snapshot, article_delay=1.0) as mirror:
         # one article at a time, a second apart: the kill lands between two files, not in a burst of them
         command = _resume_command(mirror, resumed, job, "-s", "CONCURRENT_REQUESTS=1")
@@ -175,6 +190,10 @@ def test_a_crawl_killed_with_sigkill_resumes_to_the_same_output(
                    and (kill_after_files > 0 or bool(_article_fetches(mirror))))
         written_before_kill = len(list(resumed.glob("qq/*.md")))
         assert written_before_kill < 5, "the crawl finished before the kill; nothing was tested"
+        deadline = time.monotonic() + 10
+        while _orphans() - orphans_before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _orphans() - orphans_before, "the killed crawl left its page readers running"
         restarted = subprocess.run(command, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=180)
     assert restarted.returncode == 0, restarted.stderr
     assert "0 failed" in _summary(restarted)
