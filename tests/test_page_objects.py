@@ -74,3 +74,13 @@ def test_a_site_field_that_finds_nothing_is_none_not_an_empty_guess(parser: Page
     blank = parser.page(f"https://{'mp.weixin.qq.com' if parser.name == 'weixin' else 'x'}/", "<html><body></body></html>")
     for name in ("title", "published", "author", "cover"):
         assert getattr(blank, name)() is None, (parser.name, name)
+
+
+def test_a_byline_whose_source_is_plain_text_gives_no_author_rather_than_its_report_link() -> None:
+    original = NETEASE.html.read_bytes()
+    start = original.index(b'<a href="https://content-static.cctvnews')
+    end = original.index(b"</a>", start) + len(b"</a>")
+    plain = original[:start] + "总台环球资讯广播".encode() + original[end:]
+    assert b'class="post_jubao">' in plain  # the byline's report link (举报) is now its first link
+    assert extract(NETEASE.url, original).author == "总台环球资讯广播"
+    assert extract(NETEASE.url, plain).author == ""

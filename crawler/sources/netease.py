@@ -20,7 +20,9 @@ class NetEasePage(PortalPage):
     time_selectors = (".post_info", ".post_time_source", ".ep-time-soure", ".con1_date")
     author_meta = ()  # its article:author is the site itself (网易); the source it credits is in the byline
     GENERIC_FIELDS = PortalPage.GENERIC_FIELDS - {"author"}  # the generic finders would read that 网易
-    author_selectors = ("#ne_article_source", ".post_info > a:first-of-type", ".post_time_source > a:first-of-type",
-                        ".con1_author")
+    # the byline's first link is the credited source; when the source is plain text, the first link is
+    # the byline's report button (a.post_jubao), which is no author
+    author_selectors = ("#ne_article_source", ".post_info > a:not(.post_jubao):first-of-type",
+                        ".post_time_source > a:not(.post_jubao):first-of-type", ".con1_author")
     drop_selectors = (".post_btmshare", ".post_end", ".ep-source", ".post_top", ".post_statement",
                       ".post_recommends", ".gg200x300", ".nph_photo_ctrl")
