@@ -247,11 +247,17 @@ def _report(signals: Any) -> None:
         signals.connect(handler, signal=signal, weak=False)  # Scrapy holds receivers weakly by default
 
 
-def _log_to_stderr(settings: Any) -> None:
-    """Without ``-v`` (``LOG_LEVEL`` CRITICAL): errors only, one line each; else the log at its level."""
-    if settings.get("LOG_LEVEL") == "CRITICAL":
+def _one_line_errors(settings: Any) -> bool:
+    """Without ``-v`` (``LOG_LEVEL`` CRITICAL): errors only, one line each (``_OneLineErrors``); whether so."""
+    quiet = settings.get("LOG_LEVEL") == "CRITICAL"
+    if quiet:
         logging.getLogger().addHandler(_OneLineErrors())
-    else:
+    return quiet
+
+
+def _log_to_stderr(settings: Any) -> None:
+    """A run without Scrapy (which logs for itself): ``_one_line_errors``, else the log at its level."""
+    if not _one_line_errors(settings):
         logging.basicConfig(level=settings.get("LOG_LEVEL"), stream=sys.stderr,
                             format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
 
@@ -262,8 +268,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
 
     from crawler.run_summary import crawl_summary
 
-    if settings.get("LOG_LEVEL") == "CRITICAL":
-        logging.getLogger().addHandler(_OneLineErrors())
+    _one_line_errors(settings)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
     _report(crawler.signals)

@@ -64,7 +64,7 @@ def _read(parser: SourceParser, url: str, html: str, served_at: datetime) -> tup
             page, _ = GENERIC.read(url, html, served_at)
         except ExtractionError:
             raise error from None
-        adopted = parser.adopt(url, html, page)
+        adopted = parser.adopt(url, page)
         if adopted is None:
             raise error from None
         return adopted, ["page"]

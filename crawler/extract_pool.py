@@ -56,9 +56,7 @@ def _leave_with_the_crawl(crawl_pid: int) -> None:
             time.sleep(1.0)
             try:
                 os.kill(crawl_pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # the PID now belongs to another user's process: ours is gone
+            except (ProcessLookupError, PermissionError):  # gone, or its PID now another user's process
                 os._exit(0)
 
     threading.Thread(target=watch, name="newsmd-crawl-watch", daemon=True).start()

@@ -82,7 +82,7 @@ class SourceParser(Protocol):
         """The source, article ID and canonical URL this site gives ``url`` (``None``: not an article URL)."""
         ...
 
-    def adopt(self, url: str, html: str, page: ParsedPage) -> ParsedPage | None:
+    def adopt(self, url: str, page: ParsedPage) -> ParsedPage | None:
         """The generic parser's ``page`` of ``url`` made this source's (its identity, without the
         values the source refuses); ``None`` when ``url`` is no article URL of the source."""
         ...

@@ -102,13 +102,18 @@ def without_site_name(title: str, site_names: list[str], heading: str = "") -> s
     return title
 
 
+def document_title(doc: HtmlElement) -> str:
+    """The text of the page's ``<title>`` (``""`` when it has none)."""
+    titles = doc.xpath("//title")
+    return clean_text(titles[0].text_content()) if titles else ""
+
+
 def _headline_heading(doc: HtmlElement) -> str:
     """The page's ``<h1>`` that holds the headline: the longest one the document's ``<title>``
     repeats, else the first that is not all link (a site logo linking home is often an ``<h1>``);
     ``""`` when there is none."""
     headings = [(clean_text(heading.text_content()), heading) for heading in doc.xpath("//h1")]
-    titles = doc.xpath("//title")
-    page_title = clean_text(titles[0].text_content()) if titles else ""
+    page_title = document_title(doc)
     repeated = [text for text, _ in headings if text and text in page_title]
     if repeated:
         return max(repeated, key=len)
@@ -135,9 +140,7 @@ def title(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str
     titled = doc.xpath(_TITLED_HEADING)  # no <h1>: a heading the template marks as the title
     if titled and (text := clean_text(titled[0].text_content())):
         return text
-    titles = doc.xpath("//title")
-    page_title = without_site_name(clean_text(titles[0].text_content()), site_names, heading) if titles else ""
-    return _TITLE_SUFFIX.sub("", page_title)
+    return _TITLE_SUFFIX.sub("", without_site_name(document_title(doc), site_names, heading))
 
 
 def _time_on_day(html: str, day: datetime, zone: ZoneInfo) -> datetime | None:
@@ -206,9 +209,7 @@ def author(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> st
 def _site_names(url: str, doc: HtmlElement, meta: PageMeta) -> list[str]:
     """What the page calls its site: ``og:site_name``, ``application-name``, its domain's name, and
     the parts of its ``<title>`` after the headline (``标题--文化--人民网``: 文化, 人民网)."""
-    titles = doc.xpath("//title")
-    page_title = clean_text(titles[0].text_content()) if titles else ""
-    segments = [segment.strip() for segment in _TITLE_SEPARATORS.split(page_title)[1:]]
+    segments = [segment.strip() for segment in _TITLE_SEPARATORS.split(document_title(doc))[1:]]
     names = [meta.first("og:site_name"), meta.first("application-name"), site_label(url), *segments]
     return [name for name in names if name]
 

@@ -183,7 +183,7 @@ class GenericPage(ArticlePage):
         return finders.published(self.html, self.meta, self.ld, self.zone)
 
     def published_text(self) -> str:
-        return "" if self.published() else finders.time_element_text(self.document)
+        return finders.time_element_text(self.document)
 
     def identity(self) -> Identity | None:
         canonical = finders.canonical(self.url, self.document, self.meta, self.ld)

@@ -90,7 +90,8 @@ class ArticlePage:
         return None
 
     def published_text(self) -> str:
-        """The page's time as written when it is relative to when it was served (``3小时前``)."""
+        """The page's time as written, asked for when ``published()`` found none: a time relative to
+        when the page was served (``3小时前``)."""
         return ""
 
     def author(self) -> str | None:
@@ -109,7 +110,8 @@ class ArticlePage:
         """A generic site's own name; ``""`` for a supported source (its name is the source's)."""
         return ""
 
-    def acceptable_cover(self, url: str) -> bool:
+    @classmethod
+    def acceptable_cover(cls, url: str) -> bool:
         """Whether ``url`` may be the article's cover (a site's site-wide images may not)."""
         return True
 
@@ -169,7 +171,7 @@ class PageParser:
     def identity(self, url: str) -> Identity | None:
         return self.page_class.identity_of(url)
 
-    def adopt(self, url: str, html: str, page: ParsedPage) -> ParsedPage | None:
+    def adopt(self, url: str, page: ParsedPage) -> ParsedPage | None:
         """A page the generic parser read at ``url`` for this source (its template unknown): under the
         source's identity, so its file is the same, and without the values this source refuses (the
         fields it keeps from the generic finders, its site-wide images as the cover). ``None`` when
@@ -178,8 +180,7 @@ class PageParser:
         if identity is None:
             return None
         refused = FIELDS_WITH_FALLBACK - self.page_class.GENERIC_FIELDS
-        site_page = self.page(url, html)
-        cover_refused = "cover" in refused or not (page.thumbnail and site_page.acceptable_cover(page.thumbnail))
+        cover_refused = "cover" in refused or not (page.thumbnail and self.page_class.acceptable_cover(page.thumbnail))
         return dataclasses.replace(
             page, source=identity.source, article_id=identity.article_id, canonical_url=identity.canonical_url,
             author="" if "author" in refused else page.author, thumbnail="" if cover_refused else page.thumbnail)

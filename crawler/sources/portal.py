@@ -126,8 +126,9 @@ class PortalPage(ArticlePage):
     def cover(self) -> str | None:
         return cover_image(meta_content(self.document, *self.cover_meta), self.url) or None
 
-    def acceptable_cover(self, url: str) -> bool:
-        return not (self.site_images and self.site_images.search(url))
+    @classmethod
+    def acceptable_cover(cls, url: str) -> bool:
+        return not (cls.site_images and cls.site_images.search(url))
 
     def lang(self) -> str:
         return self.page_lang
