@@ -25,11 +25,51 @@ def defuse_code(text: str) -> str:
 
 
 def escape_inline_text(text: str) -> str:
-    """Markdown inline text that renders as itself and can form no tag, link or shortcode.
+    """Markdown inline text that Hugo shows as exactly these characters, and that can form no tag,
+    link, shortcode, emphasis, table cell, heading attribute or typographic substitution.
 
-    Backslashes are doubled, so none can undo an escape; ``<`` becomes ``&lt;`` (a backslash
-    escape would leave ``<script>`` in the file for any reader that is not a Markdown renderer);
-    brackets are escaped, so no ``[text](javascript:…)`` link can be formed from page text.
+    Every character Goldmark (with Hugo's default extensions) would read as markup is
+    backslash-escaped, once: backslashes, emphasis and code markers, brackets, pipes, tildes,
+    braces, quotes, runs of dots and dashes, ``>``, entity references, and the markers that open a
+    block at the start of a line. ``<`` becomes ``&lt;`` (a backslash escape would leave
+    ``<script>`` in the file for any reader that is not a Markdown renderer). An underscore inside
+    a word (``snake_case``, a URL's ``zt_d``) cannot be emphasis and is left as it is, so Hugo's
+    linkify keeps such URLs whole.
     """
-    text = text.replace("\\", "\\\\").replace("<", "&lt;").replace("[", r"\[").replace("]", r"\]")
-    return defuse_shortcodes(text)
+    text = _ENTITY_REFERENCE.sub(r"\\&", text.replace("\\", "\\\\"))
+    text = _ALWAYS_ESCAPED.sub(r"\\\g<0>", text).replace("<", "&lt;")
+    text = _UNDERSCORES.sub(_escape_underscores, text)
+    text = _TYPOGRAPHIC_RUN.sub(_escape_each, text)
+    return defuse_shortcodes(_BLOCK_MARKER.sub(_escape_block_marker, text))
+
+
+_ENTITY_REFERENCE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_ALWAYS_ESCAPED = re.compile(r"[`*\[\]|~{\"'>]")
+_UNDERSCORES = re.compile(r"_+")
+_TYPOGRAPHIC_RUN = re.compile(r"\.{3,}|-{2,}")
+_BLOCK_MARKER = re.compile(r"(?m)(?:^|(?<=[ \t]))#{1,6}(?=[ \t]|$)|^[ \t]*(?:[-+:]|=+|[0-9]{1,9}[.)])(?=[ \t]|$)")
+
+
+def _backslashed(chars: str) -> str:
+    return "".join("\\" + char for char in chars)
+
+
+def _escape_each(match: re.Match[str]) -> str:
+    return _backslashed(match.group())
+
+
+def _escape_underscores(match: re.Match[str]) -> str:
+    """``_`` between two letters or digits is part of the word; elsewhere it could open emphasis."""
+    text, start, end = match.string, match.start(), match.end()
+    inside_word = 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return match.group() if inside_word else _escape_each(match)
+
+
+def _escape_block_marker(match: re.Match[str]) -> str:
+    """A heading, list, quote, definition or setext marker at a line's start (or a closing ``#``):
+    its punctuation escaped, so the line stays a paragraph's text."""
+    marker = match.group()
+    stripped = marker.lstrip(" \t")
+    if stripped[0].isdigit():
+        return marker[:-1] + "\\" + marker[-1]
+    return marker[: len(marker) - len(stripped)] + _backslashed(stripped)

@@ -41,7 +41,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 _HEADING = re.compile(r"^#{1,6} ")
-_MARKUP_CHARS = re.compile(r"^#{1,6} |\*\*|\\(?=[\\*_\[\]])")
+_MARKUP_CHARS = re.compile(r"^#{1,6} |\*\*|\\(?=[!-/:-@\[-`{-~])")
 _INLINE_PARENTS = frozenset({"_inline", "li", "a", "b", "strong", "em", "i", "u", "s", "del", "sub", "sup", "q"})
 _JAVASCRIPT_HREF = re.compile(r"^\s*javascript:", re.IGNORECASE)
 _WORD = re.compile(r"\w")
@@ -53,11 +53,18 @@ _INLINE_ELEMENTS = frozenset({"a", "abbr", "b", "em", "font", "i", "mark", "smal
 _EDGE_PUNCTUATION = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 
 
+_NO_LIST_PARENTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "td", "th"})
+_BOLD = frozenset({"b", "strong"})
+_ITALIC = frozenset({"em", "i"})
+
+
 def _emphasis(convert: Any, el: Tag, text: str, parent_tags: set[str]) -> str:
     """Bold or italic that CommonMark reads as such. A marker between a letter outside and
     punctuation inside is shown as an asterisk (``微信*｜x*``, ``**记者：**张三``): there the
-    punctuation goes outside the markers. Emphasis around no words is dropped."""
-    if not _has_words(text):
+    punctuation goes outside the markers. Emphasis around no words is dropped, and so is bold
+    inside bold (italic inside italic): its markers would close the outer run early."""
+    kind = _BOLD if el.name in _BOLD else _ITALIC
+    if not _has_words(text) or parent_tags & kind:
         return text
     match = _EDGE_PUNCTUATION.match(text)
     assert match is not None  # the pattern matches every string
@@ -89,9 +96,12 @@ def _delimits(char: str) -> bool:
     return not char or char.isspace() or unicodedata.category(char)[0] in "PS"
 
 
+_IMAGE_MARKDOWN = re.compile(r"!\[(?:\\.|[^\]\\])*\]\([^)\s]*\)")
+
+
 def _has_words(text: str) -> bool:
-    """Emphasis around punctuation alone (``*｜*``) is layout, not emphasis."""
-    return any(char.isalnum() for char in text)
+    """Emphasis around punctuation or images alone (``*｜*``, ``**![图片](…)**``) is layout, not emphasis."""
+    return any(char.isalnum() for char in _IMAGE_MARKDOWN.sub("", text))
 
 
 @dataclass
@@ -116,7 +126,7 @@ class _ArticleConverter(_MarkdownConverter):
         self.images = images
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        return escape_inline_text(super().escape(text, parent_tags))
+        return escape_inline_text(text)
 
     def convert_br(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         """A line break: a newline in code, a space inside inline markup, headings and cells, else a
@@ -131,6 +141,12 @@ class _ArticleConverter(_MarkdownConverter):
     def convert_hN(self, n: int, el: Tag, text: str, parent_tags: set[str]) -> str:
         """A heading; one with no words in it (an empty caption slot, a lone separator) is no heading."""
         return super().convert_hN(n, el, text, parent_tags) if _has_words(text) else text.strip()
+
+    def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A list item; inside a heading or table cell, where Markdown has no lists, its text alone."""
+        if parent_tags & _NO_LIST_PARENTS:
+            return " " + text.strip() + " "
+        return super().convert_li(el, text, parent_tags)
 
     def convert_b(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return _emphasis(super().convert_b, el, text, parent_tags)

@@ -165,7 +165,7 @@ def test_a_page_full_of_shortcodes_builds_and_shows_them_as_text(tmp_path: Path)
     content = html[html.index('class="content post__content"'):]
     content = content[:content.index("</div>")].replace("\u200b", "")
     assert article.title.split(" {{")[0] not in content  # {{< param "title" >}} did not run
-    for shown in ("{{&lt; param &ldquo;title&rdquo; &gt;}}", "{{% nosuch %}}", "{{&lt;nosuch&gt;}}", "&lt;script&gt;alert(1)"):
+    for shown in ("{{&lt; param &quot;title&quot; &gt;}}", "{{% nosuch %}}", "{{&lt;nosuch&gt;}}", "&lt;script&gt;alert(1)"):
         assert shown in content, shown
     assert "<script" not in content and "javascript:" not in content.replace("](javascript:", "")
 
