@@ -19,6 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement, tostring
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
+from crawler.decoration import drop_decorations
 from crawler.encoding import strip_control_chars
 from crawler.html import body_of, parse_document, remove
 from crawler.inert import defuse_code, escape_inline_text
@@ -182,7 +183,8 @@ class _ArticleConverter(_MarkdownConverter):
 def sanitize_fragment(root: HtmlElement) -> None:
     """Remove unsafe elements, comments and every ``on*`` attribute from ``root``, in place; and the
     page's controls: a ``javascript:`` link set apart from the text (share, play, expand) is a
-    button, not content. One inside a sentence (a stock name opening a pop-up) keeps its words."""
+    button, not content. One inside a sentence (a stock name opening a pop-up) keeps its words.
+    Images that are no pictures of the article (glyphs, spacers, icons, posters) go too."""
     for node in list(root.iterdescendants(etree.Comment, etree.ProcessingInstruction, *UNSAFE_TAGS)):
         remove(node)
     for link in list(root.iterdescendants("a")):
@@ -195,6 +197,7 @@ def sanitize_fragment(root: HtmlElement) -> None:
     for element in root.iter(etree.Element):
         for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
             del element.attrib[attribute]
+    drop_decorations(root)
 
 
 def _inside_running_text(element: HtmlElement) -> bool:

@@ -28,7 +28,9 @@ _ALL = (
     # a page that is not an article, or not one newsmd can write
     Reason("video", "a video item, not an article", permanent=True),
     Reason("not_article", "a list, channel, gallery or other page that is not an article", permanent=True),
-    Reason("expired_link", "WeChat's notice page in place of an article", permanent=True),
+    Reason("expired_link", "WeChat's notice page in place of an article: the link has expired", permanent=True),
+    Reason("unavailable", "the site's notice in place of an article: deleted by its author, removed for a violation",
+           permanent=True),
     Reason("unsupported_page", "HTML that is not the site's article template", permanent=True, template=True),
     Reason("no_title", "the page has no article title", permanent=True, template=True),
     Reason("empty_body", "no article text on the page", permanent=True),
