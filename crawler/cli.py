@@ -147,7 +147,7 @@ def _warn_about_time_zone(settings: Any, output: str | Path) -> None:
     """One line when ``output`` is in a Hugo site whose time zone would misread the articles' dates."""
     from crawler.hugo_site import time_zone_warning
 
-    warning = None if settings.get("DATE_FORMAT") == "offset" else time_zone_warning(output)
+    warning = None if settings.get("DATE_FORMAT") == "offset" else time_zone_warning(output, settings.get("TIME_ZONE"))
     if warning:
         print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
 

@@ -5,7 +5,8 @@
     output = "site/content/posts"      # OUTPUT_DIR
     layout = "bundle"                  # LAYOUT: "flat" (qq/<ID>.md) or "bundle" (qq/<ID>/index.md)
     images = "download"                # IMAGES: "remote" or "download" (stored in each bundle)
-    date_format = "offset"             # DATE_FORMAT: "local" (Beijing time, no zone) or "offset"
+    date_format = "offset"             # DATE_FORMAT: "local" (wall time, no zone) or "offset"
+    time_zone = "Europe/Paris"         # TIME_ZONE: the dates' zone (default: the site's timeZone, else Asia/Shanghai)
     extra_fields = ["author", "tags"]  # EXTRA_FIELDS: front-matter fields beyond the reference's
 
     [front_matter]                     # FRONT_MATTER_DEFAULTS: constant fields of every article
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.front_matter import DATE_FORMATS as FRONT_MATTER_DATE_FORMATS
+from crawler.hugo_site import known_time_zone
 
 if TYPE_CHECKING:  # newsmd parse reads its settings without Scrapy (crawler.plain_settings)
     from scrapy.settings import BaseSettings
@@ -35,7 +37,8 @@ DEFAULT_CONFIG = "newsmd.toml"
 DATE_FORMATS = tuple(FRONT_MATTER_DATE_FORMATS)
 EXTRA_FIELDS = ("author", "tags")
 _CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download"), "date_format": DATE_FORMATS}
-_TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES", "date_format": "DATE_FORMAT"}
+_TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES", "date_format": "DATE_FORMAT",
+              "time_zone": "TIME_ZONE"}
 
 
 class ConfigError(ValueError):
@@ -123,6 +126,9 @@ def check_settings(settings: BaseSettings) -> None:
                 raise ConfigError(f"setting {name} must be {kind}, not {settings.get(name)!r}") from None
             if isinstance(value, int | float) and value < 0:
                 raise ConfigError(f"setting {name} must not be negative, not {settings.get(name)!r}")
+    zone = str(settings.get("TIME_ZONE") or "")
+    if zone and not known_time_zone(zone):
+        raise ConfigError(f"setting TIME_ZONE must be a time zone such as Asia/Shanghai or UTC, not {zone!r}")
     extra = settings.getlist("EXTRA_FIELDS")
     if not set(extra) <= set(EXTRA_FIELDS):
         raise ConfigError(f"setting EXTRA_FIELDS must list some of {', '.join(EXTRA_FIELDS)}, not {extra!r}")

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import frontmatter
 import yaml
@@ -19,6 +20,8 @@ from crawler.article import Article
 from crawler.inert import defuse_shortcodes, escape_inline_text
 from crawler.urls import markdown_safe_url
 
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+"""The zone front-matter dates are written in unless the site has its own (``TIME_ZONE``)."""
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMATS = {"local": DATE_FORMAT, "offset": "%Y-%m-%dT%H:%M:%S%z"}
 """``local``: the reference's wall time without zone; ``offset``: RFC 3339 with the offset (``+08:00``)."""
@@ -96,12 +99,13 @@ def _field_yaml(key: str, value: Any) -> str:
 
 def front_matter_fields(
     article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None,
-    date_format: str = "local", extra_fields: Collection[str] = (),
+    date_format: str = "local", extra_fields: Collection[str] = (), time_zone: str = DEFAULT_TIME_ZONE,
 ) -> dict[str, Any]:
     """The front matter of ``article`` as an ordered dict (reference order, extra keys last).
 
     ``defaults`` replaces the constant fields; ``overrides`` (a source's configured values) wins
-    over everything. ``date_format`` is a key of ``DATE_FORMATS``; ``extra_fields`` may add
+    over everything. ``date_format`` is a key of ``DATE_FORMATS``; the date is the wall time in
+    ``time_zone`` (the site's zone), whatever zone the page wrote it in; ``extra_fields`` may add
     ``author`` and the source's own ``tags`` when the page gives them.
     """
     constants = dict(DEFAULT_FRONT_MATTER if defaults is None else defaults)
@@ -115,7 +119,7 @@ def front_matter_fields(
         "thumbnail": article.thumbnail,
     }
     if article.published is not None:  # an undated article: Hugo gets no date rather than a made-up one
-        derived["date"] = _format_date(article.published, date_format)
+        derived["date"] = _format_date(article.published.astimezone(_zone(time_zone)), date_format)
     if "author" in extra_fields and article.author:
         derived["author"] = article.author
     if "tags" in extra_fields and article.tags:
@@ -124,6 +128,11 @@ def front_matter_fields(
     ordered = {key: _inert(merged[key]) for key in FIELD_ORDER if key in merged}
     ordered.update((key, _inert(value)) for key, value in merged.items() if key not in ordered)
     return ordered
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _format_date(published: datetime, date_format: str) -> str:
@@ -141,16 +150,16 @@ def _inert(value: Any) -> Any:
 
 def render(
     article: Article, defaults: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None,
-    date_format: str = "local", extra_fields: Collection[str] = (),
+    date_format: str = "local", extra_fields: Collection[str] = (), time_zone: str = DEFAULT_TIME_ZONE,
 ) -> str:
     """Return the complete Markdown file for ``article``, ending in a single newline.
 
     ``defaults`` replaces ``DEFAULT_FRONT_MATTER`` (the constant Mainroad fields); ``overrides``
-    (per-source values from ``newsmd.toml``) replaces any field; ``date_format`` and
-    ``extra_fields`` as in ``front_matter_fields`` (the defaults write the reference format).
+    (per-source values from ``newsmd.toml``) replaces any field; ``date_format``, ``extra_fields``
+    and ``time_zone`` as in ``front_matter_fields`` (the defaults write the reference format).
     """
     source_link = f"[{escape_inline_text(article.source_label)}]({markdown_safe_url(article.canonical_url)})"
     content = f"{article.body_markdown}\n\n{source_link}" if article.body_markdown else source_link
     post = frontmatter.Post(defuse_shortcodes(content))  # also the ones split across page elements
-    post.metadata.update(front_matter_fields(article, defaults, overrides, date_format, extra_fields))
+    post.metadata.update(front_matter_fields(article, defaults, overrides, date_format, extra_fields, time_zone))
     return frontmatter.dumps(post, handler=MainroadYAMLHandler()) + "\n"

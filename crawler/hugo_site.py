@@ -1,9 +1,10 @@
 """The user's own Hugo site around an output folder: its config, its time zone, and setting it up.
 
-Front-matter dates are Beijing time without a zone (the reference format). A Hugo site without
-``timeZone = "Asia/Shanghai"`` reads them as UTC: every time is 8 hours off and the newest 8
-hours of articles are skipped as "future". newsmd finds the site's config above the output folder
-and says so, once per run; ``newsmd site setup SITE`` adds what is missing to a TOML config.
+Front-matter dates are wall times without a zone (the reference format), written in the site's
+own ``timeZone`` when it has one (``TIME_ZONE`` may name another), else in Beijing time. A Hugo
+site without a ``timeZone`` reads them as UTC: every time is 8 hours off and the newest 8 hours
+of articles are skipped as "future". newsmd finds the site's config above the output folder and
+says so, once per run; ``newsmd site setup SITE`` adds what is missing to a TOML config.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import json
 import tomllib
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-ARTICLE_TIME_ZONE = "Asia/Shanghai"
+from crawler.front_matter import DEFAULT_TIME_ZONE
+
+ARTICLE_TIME_ZONE = DEFAULT_TIME_ZONE
 TIME_ZONE_LINE = f'timeZone = "{ARTICLE_TIME_ZONE}"'
 IGNORE_FILES_LINE = "ignoreFiles = ['\\.newsmd-state\\.sqlite', '\\.tmp$']"
 """The config lines a site needs for newsmd's files: its dates read in Beijing time, its state and temp files unpublished."""
@@ -55,18 +59,40 @@ def configured_time_zone(config: dict[str, Any]) -> str:
     return next((str(value) for key, value in config.items() if key.lower() == "timezone"), "")
 
 
-def time_zone_warning(output_dir: str | Path) -> str | None:
-    """One line for a run writing into a Hugo site whose time zone is not the articles', else ``None``."""
+def known_time_zone(name: str) -> bool:
+    """Whether ``name`` is a time zone of the IANA database (``Asia/Shanghai``, ``UTC``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def output_time_zone(setting: str, output_dir: str | Path) -> str:
+    """The zone the articles' dates are written in: ``setting`` (``TIME_ZONE``) when given, else the
+    ``timeZone`` of the Hugo site ``output_dir`` is in, else Beijing time."""
+    if setting:
+        return setting
+    config = find_site_config(output_dir)
+    site_zone = configured_time_zone(read_config(config)) if config is not None else ""
+    return site_zone if site_zone and known_time_zone(site_zone) else ARTICLE_TIME_ZONE
+
+
+def time_zone_warning(output_dir: str | Path, zone: str = "") -> str | None:
+    """One line for a run writing into a Hugo site that would read the dates (wall times in ``zone``,
+    see ``output_time_zone``) in another zone, else ``None``."""
     config = find_site_config(output_dir)
     if config is None:
         return None
-    zone = configured_time_zone(read_config(config))
-    if zone == ARTICLE_TIME_ZONE:
+    zone = zone or output_time_zone("", output_dir)
+    site_zone = configured_time_zone(read_config(config))
+    if site_zone == zone:
         return None
-    now = f'timeZone is "{zone}"' if zone else "no timeZone"
-    return (f"{config}: {now}, so Hugo reads the articles' Beijing times in another zone (the newest are hidden "
-            f'as future): add timeZone = "{ARTICLE_TIME_ZONE}", run newsmd site setup {_site_root(config)}, '
-            'or set date_format = "offset" in newsmd.toml')
+    now = f'timeZone is "{site_zone}"' if site_zone else "no timeZone (Hugo reads dates as UTC)"
+    add = {".toml": f'timeZone = "{zone}" (newsmd site setup {_site_root(config)} adds it)',
+           ".json": f'"timeZone": "{zone}"'}.get(config.suffix, f"timeZone: {zone}")
+    return (f"{config}: {now}, so Hugo reads the articles' {zone} times in another zone (the newest are hidden "
+            f'as future): add {add}, or set date_format = "offset" in newsmd.toml')
 
 
 def _site_root(config: Path) -> Path:
@@ -82,10 +108,7 @@ def setup_site(site: str | Path) -> list[str]:
         raise ValueError(f"no Hugo config (hugo.toml, config.toml, ...) in {site}")
     values = read_config(config)
     missing = []
-    if configured_time_zone(values) != ARTICLE_TIME_ZONE:
-        if configured_time_zone(values):
-            raise ValueError(f'{config}: timeZone is "{configured_time_zone(values)}", not "{ARTICLE_TIME_ZONE}": '
-                             "newsmd leaves a zone you chose alone; change it yourself if the articles should show")
+    if not configured_time_zone(values):  # a zone the site has is kept: newsmd writes its dates in it
         missing.append(TIME_ZONE_LINE)
     if not any(key.lower() == "ignorefiles" for key in values):
         missing.append(IGNORE_FILES_LINE)

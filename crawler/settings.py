@@ -34,11 +34,13 @@ MIRROR: dict[str, str] = {}
 # date (counted as newsmd/undated).
 UNDATED_ARTICLES = "skip"
 
-# Front-matter dates: "local" (the reference: Beijing wall time, no zone; the site needs
-# timeZone = "Asia/Shanghai") or "offset" (RFC 3339 with the article's offset, for a site in
-# another zone). EXTRA_FIELDS adds front-matter fields the reference leaves out: "author" (the
+# Front-matter dates: "local" (the reference: the wall time in TIME_ZONE, no zone written; the
+# site's timeZone must be the same) or "offset" (RFC 3339 with TIME_ZONE's offset). TIME_ZONE: the
+# zone every date is converted to; "" means the timeZone of the Hugo site the output is in, else
+# Asia/Shanghai (what `newsmd site init` writes). EXTRA_FIELDS adds front-matter fields the reference leaves out: "author" (the
 # author or outlet the page names), "tags" (the source's own tags instead of the source name).
 DATE_FORMAT = "local"
+TIME_ZONE = ""
 
 # Seconds one page may take to read (parse, extract, convert); past it the page fails as
 # too_slow and the crawl goes on. 0: no bound.

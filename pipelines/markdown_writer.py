@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.article import Article
-from crawler.front_matter import render
+from crawler.front_matter import DEFAULT_TIME_ZONE, render
+from crawler.hugo_site import output_time_zone
 from crawler.signals import article_written
 from pipelines.storage import (
     WriteResult,
@@ -35,13 +36,16 @@ class OutputOptions:
     images: str = "remote"
     date_format: str = "local"
     extra_fields: tuple[str, ...] = ()
+    time_zone: str = DEFAULT_TIME_ZONE
     checked_folders: set[Path] = field(default_factory=set, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Any, root: str | Path | None = None) -> OutputOptions:
-        """Options from Scrapy settings (``OUTPUT_DIR`` unless ``root`` is given)."""
+        """Options from Scrapy settings (``OUTPUT_DIR`` unless ``root`` is given); the dates' zone is
+        ``TIME_ZONE``, else the zone of the Hugo site the root is in, else Beijing time."""
+        output = Path(root if root is not None else settings.get("OUTPUT_DIR", "output"))
         return cls(
-            root=Path(root if root is not None else settings.get("OUTPUT_DIR", "output")),
+            root=output,
             defaults=settings.getdict("FRONT_MATTER_DEFAULTS") or None,
             source_front_matter=settings.getdict("SOURCE_FRONT_MATTER"),
             layout=settings.get("LAYOUT", "flat"),
@@ -50,6 +54,7 @@ class OutputOptions:
             images=settings.get("IMAGES", "remote"),
             date_format=settings.get("DATE_FORMAT", "local"),
             extra_fields=tuple(settings.getlist("EXTRA_FIELDS")),
+            time_zone=output_time_zone(settings.get("TIME_ZONE", ""), output),
         )
 
     def layout_for(self, source: str) -> str:
@@ -63,7 +68,7 @@ class OutputOptions:
 
     def render(self, article: Article) -> str:
         return render(article, self.defaults, self.source_front_matter.get(article.source), self.date_format,
-                      self.extra_fields)
+                      self.extra_fields, self.time_zone)
 
 
 def write_article(article: Article, options: OutputOptions, sync_folder: bool = True) -> WriteResult:

@@ -26,7 +26,7 @@ def _site(tmp_path: Path, config: str = USER_CONFIG, name: str = "hugo.toml") ->
 @pytest.mark.parametrize(("name", "config", "warned"), [
     ("hugo.toml", USER_CONFIG, True),
     ("hugo.toml", 'timeZone = "Asia/Shanghai"\n' + USER_CONFIG, False),
-    ("hugo.toml", 'timezone = "UTC"\n' + USER_CONFIG, True),
+    ("hugo.toml", 'timezone = "UTC"\n' + USER_CONFIG, False),  # dates are written in the site's own zone
     ("config.yaml", "title: Mine\ntimeZone: Asia/Shanghai\n", False),
     ("config/_default/hugo.yaml", "title: Mine\n", True),
     ("hugo.json", '{"title": "Mine", "timeZone": "Asia/Shanghai"}', False),
@@ -36,8 +36,10 @@ def test_the_site_time_zone_is_checked(tmp_path: Path, name: str, config: str, w
     assert find_site_config(site / "content" / "posts") == site / name
     warning = time_zone_warning(site / "content" / "posts")
     assert (warning is not None) == warned
-    if warned:
+    if warned and name.endswith(".toml"):
         assert 'add timeZone = "Asia/Shanghai"' in warning and f"newsmd site setup {site}" in warning  # type: ignore[operator]
+    elif warned:  # site setup edits TOML only: the line to add, in the file's own syntax
+        assert "add timeZone: Asia/Shanghai" in warning and "site setup" not in warning  # type: ignore[operator]
 
 
 def test_no_warning_outside_a_hugo_site(tmp_path: Path) -> None:
@@ -66,8 +68,8 @@ def test_site_setup_adds_the_zone_and_ignore_files_and_nothing_else(tmp_path: Pa
 
 def test_site_setup_leaves_a_chosen_zone_and_other_formats_alone(tmp_path: Path) -> None:
     site = _site(tmp_path, 'timeZone = "Europe/Paris"\n' + USER_CONFIG)
-    with pytest.raises(ValueError, match="leaves a zone you chose alone"):
-        setup_site(site)
+    assert setup_site(site) == ["ignoreFiles = ['\\.newsmd-state\\.sqlite', '\\.tmp$']"]
+    assert (site / "hugo.toml").read_text(encoding="utf-8").count("timeZone") == 1
     other = _site(tmp_path / "yaml", "title: Mine\n", "hugo.yaml")
     with pytest.raises(ValueError, match="edits TOML configs only"):
         setup_site(other)
@@ -94,3 +96,21 @@ def test_offset_dates_show_a_fresh_article_in_a_site_that_keeps_its_own_zone(tmp
     sitemap = (site / "public" / "sitemap.xml").read_text(encoding="utf-8")  # the site has no layouts: no HTML
     published = {folder for folder in ("local", "offset") if f"/posts/{folder}/qq/{FRESH_ID.lower()}/" in sitemap}
     assert published == {"offset"}  # the zone-less copy is hidden as future; the one with its offset is not
+
+
+@pytest.mark.parametrize(("config", "setting", "written"), [
+    ("", "", "2025-02-14 16:13:19"),  # no site zone: Beijing time, the reference
+    ('timeZone = "Europe/Paris"\n', "", "2025-02-14 09:13:19"),  # the site's own zone
+    ('timeZone = "Asia/Shanghai"\n', "UTC", "2025-02-14 08:13:19"),  # TIME_ZONE wins
+    ('timeZone = "America/New_York"\n', "", "2025-02-14 03:13:19"),
+])
+def test_dates_are_the_wall_time_of_the_sites_zone(tmp_path: Path, config: str, setting: str, written: str,
+                                                   cli_env: dict[str, str]) -> None:
+    site = _site(tmp_path, config + USER_CONFIG)
+    result = subprocess.run(["newsmd", "parse", str(REFERENCE.html), "--url", REFERENCE.url, "-o", str(site / "content" / "posts"),
+                             *(["-s", f"TIME_ZONE={setting}"] if setting else [])],
+                            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    text = (site / "content" / "posts" / "qq" / "20250214A05WPR00.md").read_text(encoding="utf-8")
+    assert f'date: "{written}"' in text
+    assert ("[time_zone]" in result.stderr) == (not config or bool(setting))  # a zone Hugo would misread is named

@@ -111,3 +111,10 @@ def test_no_shortcode_opening_is_left_in_any_front_matter_value() -> None:
 @given(st.text(), st.text())
 def test_any_text_reads_back_unchanged(title: str, summary: str) -> None:
     _assert_round_trip(title, summary)
+
+
+def test_a_date_is_the_wall_time_of_the_sites_zone_whatever_zone_the_page_wrote() -> None:
+    utc = replace(ARTICLE, published=datetime(2024, 9, 3, 4, 3, 19, tzinfo=ZoneInfo("UTC")))
+    assert _reload(render(utc))["date"] == "2024-09-03 12:03:19"  # Beijing by default, not 04:03:19
+    assert _reload(render(utc, time_zone="Europe/Paris"))["date"] == "2024-09-03 06:03:19"
+    assert _reload(render(utc, date_format="offset"))["date"] == "2024-09-03T12:03:19+08:00"
