@@ -408,16 +408,22 @@ def _hugo_command() -> str | None:
 
 
 def _site_setup_command(args: argparse.Namespace) -> int:
-    from crawler.hugo_site import setup_site
+    from crawler.hugo_site import find_site_config, read_config, setup_site
+    from crawler.site import add_site_files, uses_mainroad
 
+    root = Path(args.directory)
+    config = find_site_config(root / "content") or find_site_config(root)
     try:
+        files = add_site_files(root, uses_mainroad(root, read_config(config))) if config is not None else []
+        for path in files:
+            print(f"created {path}")
         added = setup_site(args.directory)
     except (ValueError, OSError) as error:
         _error(str(error))
         return EXIT_USAGE
     for line in added:
         print(f"added {line}")
-    if not added:
+    if not added and not files:
         print(f"{args.directory} is set up already")
     return EXIT_OK
 

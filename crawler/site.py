@@ -3,8 +3,11 @@
 The config sets ``timeZone = "Asia/Shanghai"`` (front-matter dates carry no zone and are Beijing
 time, so a fresh article is not taken for a future one), ``hasCJKLanguage`` (summaries and word
 counts for Chinese), and ignores newsmd's state and temp files. With Mainroad in
-``DIR/themes/mainroad`` the site uses it; otherwise small layouts render the Mainroad fields
-(thumbnail through ``relURL`` as Mainroad does, categories, tags, lead, table of contents, pager).
+``DIR/themes/mainroad`` the site uses it, with the smallest overrides current Hugo needs
+(``MAINROAD_OVERRIDES``); otherwise small layouts render the Mainroad fields (thumbnail through
+``relURL`` as Mainroad does, categories, tags, lead, table of contents, pager). Either way a term
+page per source (``content/categories/qq/_index.md``) makes the site show the source's own name
+(腾讯新闻) for the category and tag the articles carry (``qq``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ title = "{title}"
 defaultContentLanguage = "zh-cn"
 {time_zone}
 hasCJKLanguage = true
+capitalizeListTitles = false  # a category or tag shows as written ("qq" would be "Qq"); term pages name the sources
 {theme}{ignore_files}
 
 [taxonomies]
@@ -32,6 +36,7 @@ unsafe = false  # raw HTML in article bodies is dropped, never published
 # title, and the sidebar. The layouts written when Mainroad is absent read the same ones.
 [params]
 mainSections = ["posts"]
+dateformat = "2006-01-02 15:04"
 post_meta = ["author", "date", "categories"]
 
 [params.sidebar]
@@ -71,7 +76,7 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; font-family: sans-serif;
 <article class="main post">
   <h1 class="post__title">{{ .Title }}</h1>
   <div class="meta">
-    <time class="post__date" datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "2006-01-02 15:04" }}</time>
+    <time class="post__date" datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format (site.Params.dateformat | default "2006-01-02 15:04") }}</time>
     {{ with .Params.author }}<span class="post__author">{{ . }}</span>{{ end }}
     {{ with .GetTerms "categories" }}<span class="post__categories">{{ range . }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</span>{{ end }}
   </div>
@@ -125,6 +130,73 @@ body { max-width: 60rem; margin: 0 auto; padding: 1rem; font-family: sans-serif;
 }
 
 
+MAINROAD_OVERRIDES = {
+    "partials/post_meta/author.html": """\
+{{- /* newsmd: Mainroad (13e04b3) reads .Site.Author, which Hugo no longer has (0.124 and later): the build
+fails. This override shows the article's own author (front matter "author"), else params.author.name. */ -}}
+{{- $author := .Params.author -}}
+{{- with site.Params.author }}{{ if reflect.IsMap . }}{{ $author = $author | default .name }}{{ end }}{{ end -}}
+{{- with $author -}}
+<div class="meta__item-author meta__item">
+	{{ partial "svg/author.svg" (dict "class" "meta__icon") -}}
+	<span class="meta__text">{{ . }}</span>
+</div>
+{{- end -}}
+""",
+    "partials/post_tags.html": """\
+{{- /* newsmd: Mainroad's tag list prints each tag as written ("qq"); this override prints the title of the
+tag's term page (content/tags/qq/_index.md: "腾讯新闻") where the site has one, as its sidebar does. */ -}}
+{{- if .Params.tags }}
+<div class="post__tags tags clearfix">
+	{{ partial "svg/tag.svg" (dict "class" "tags__badge") }}
+	<ul class="tags__list">
+		{{- range .Params.tags }}
+		<li class="tags__item">
+			<a class="tags__link btn" href="{{ "tags/" | relLangURL }}{{ . | urlize }}/" rel="tag">
+				{{- with site.GetPage (printf "/tags/%s" (. | urlize)) }}{{ .Title }}{{ else }}{{ . }}{{ end -}}
+			</a>
+		</li>
+		{{- end }}
+	</ul>
+</div>
+{{- end }}
+""",
+}
+"""The files a site using Mainroad 13e04b3 needs in its own ``layouts/`` on current Hugo (the theme
+itself is never edited): the author line, which otherwise fails the build, and the post's tag list."""
+TAXONOMIES = ("categories", "tags")
+
+
+def term_pages(root: Path) -> dict[Path, str]:
+    """A term page per supported source and taxonomy, titled with the source's own name."""
+    from crawler.sources import source_names
+
+    return {root / "content" / taxonomy / source / "_index.md": f'---\ntitle: "{name}"\n---\n'
+            for source, name in source_names().items() for taxonomy in TAXONOMIES}
+
+
+def uses_mainroad(root: Path, config: dict[str, object] | None = None) -> bool:
+    """Whether the site renders with Mainroad: its ``theme`` setting, or the theme in ``themes/mainroad``."""
+    theme = (config or {}).get("theme")
+    themes = theme if isinstance(theme, list) else [theme]
+    return "mainroad" in [str(name).lower() for name in themes if name] or (root / "themes" / "mainroad").is_dir()
+
+
+def add_site_files(root: Path, mainroad: bool) -> list[Path]:
+    """Write the term pages and (for Mainroad) the overrides the site lacks; never replace a file."""
+    files = term_pages(root)
+    if mainroad:
+        files.update({root / "layouts" / name: text for name, text in MAINROAD_OVERRIDES.items()})
+    written = []
+    for path, text in files.items():
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
 class SiteExistsError(FileExistsError):
     """The folder already holds a Hugo site configuration."""
 
@@ -135,12 +207,12 @@ def init_site(directory: str | Path, title: str = "News", base_url: str = "/") -
     for name in ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json"):
         if (root / name).exists():
             raise SiteExistsError(f"{root / name} exists: {root} is already a Hugo site")
-    uses_mainroad = (root / "themes" / "mainroad").is_dir()
+    mainroad = uses_mainroad(root)
     quoted_title = title.replace("\\", "\\\\").replace('"', '\\"')
     files = {"hugo.toml": CONFIG.format(base_url=base_url, title=quoted_title, time_zone=TIME_ZONE_LINE,
                                         ignore_files=IGNORE_FILES_LINE,
-                                        theme='theme = "mainroad"\n' if uses_mainroad else "")}
-    if not uses_mainroad:
+                                        theme='theme = "mainroad"\n' if mainroad else "")}
+    if not mainroad:
         files.update({f"layouts/{name}": text for name, text in LAYOUTS.items()})
     written = []
     for name, text in files.items():
@@ -149,4 +221,4 @@ def init_site(directory: str | Path, title: str = "News", base_url: str = "/") -
         path.write_text(text, encoding="utf-8")
         written.append(path)
     (root / "content" / "posts").mkdir(parents=True, exist_ok=True)
-    return written
+    return written + add_site_files(root, mainroad)

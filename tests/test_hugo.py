@@ -190,7 +190,9 @@ def test_site_init_sets_mainroads_params_which_its_own_layouts_read_too(tmp_path
     (with_theme / "themes" / "mainroad").mkdir(parents=True)
     init_site(with_theme)
     themed = tomllib.loads((with_theme / "hugo.toml").read_text(encoding="utf-8"))
-    assert themed["theme"] == "mainroad" and not (with_theme / "layouts").exists()
+    assert themed["theme"] == "mainroad" and not (with_theme / "layouts" / "single.html").exists()  # the theme's own
+    assert sorted(str(path.relative_to(with_theme / "layouts")) for path in (with_theme / "layouts").rglob("*.html")) == \
+        ["partials/post_meta/author.html", "partials/post_tags.html"]  # only the overrides current Hugo needs
     site = tmp_path / "site"
     init_site(site)
     config = tomllib.loads((site / "hugo.toml").read_text(encoding="utf-8"))

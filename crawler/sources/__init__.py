@@ -21,7 +21,12 @@ from crawler.urls import given_http_url
 PARSERS: list[SourceParser] = [PageParser(page) for page in (WeChatPage, TencentPage, NetEasePage, SinaPage, ToutiaoPage)]
 GENERIC = GenericParser(site_sources=[parser.name for parser in PARSERS])
 
-__all__ = ["GENERIC", "PARSERS", "ParsedPage", "SourceParser", "parser_for"]
+__all__ = ["GENERIC", "PARSERS", "ParsedPage", "SourceParser", "parser_for", "source_names"]
+
+
+def source_names() -> dict[str, str]:
+    """Each supported source's short name (its folder, category and tag) and its own name (腾讯新闻)."""
+    return {parser.name: parser.display_name for parser in PARSERS}
 
 
 def parser_for(url: str) -> SourceParser:

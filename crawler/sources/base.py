@@ -65,6 +65,11 @@ class SourceParser(Protocol):
         """The source's short name: its files' folder and category."""
         ...
 
+    @property
+    def display_name(self) -> str:
+        """The source's own name as readers know it (腾讯新闻)."""
+        ...
+
     def matches(self, url: str) -> bool:
         """Whether this parser handles pages at ``url``."""
         ...

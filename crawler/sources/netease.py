@@ -11,6 +11,7 @@ class NetEasePage(PortalPage):
     """163.com articles: body ``div.post_body``, time from ``article:published_time``."""
 
     source = "163"
+    display_name = "网易新闻"
     hosts = ("163.com",)
     article_url = re.compile(r"163\.com/(?:[a-z]+/article/|\d{2}/\d{4}/\d{2}/)([0-9A-Z]{16})\.html")
     # The 2015 money column template: title h2.con1_ltle, body div.entext (its #endText holds only

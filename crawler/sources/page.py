@@ -34,6 +34,8 @@ class ArticlePage:
     """One page of a source; subclasses override the fields they read better than the generic finders."""
 
     source: ClassVar[str]
+    display_name: ClassVar[str] = ""
+    """The source's own name as readers know it (腾讯新闻), shown by the site for its category and tag."""
     zone: ClassVar[ZoneInfo] = BEIJING
     """Time zone of the page's times written without one."""
     GENERIC_FIELDS: ClassVar[frozenset[str]] = FIELDS_WITH_FALLBACK
@@ -164,6 +166,10 @@ class PageParser:
     @property
     def name(self) -> str:
         return self.page_class.source
+
+    @property
+    def display_name(self) -> str:
+        return self.page_class.display_name or self.page_class.source
 
     def matches(self, url: str) -> bool:
         return self.page_class.matches(url)

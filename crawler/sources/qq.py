@@ -141,6 +141,7 @@ class TencentPage(ArticlePage):
     """A Tencent News article page (all three templates): ``window.DATA`` and ``ARTICLE_INFO`` read once."""
 
     source = SOURCE
+    display_name = "腾讯新闻"
 
     @classmethod
     def matches(cls, url: str) -> bool:

@@ -19,6 +19,7 @@ class SinaPage(PortalPage):
     sina.cn (the articlev4 template of 2026): body ``section.art_content``, title ``h1.art_tit_h1``."""
 
     source = "sina"
+    display_name = "新浪"
     hosts = ("sina.com.cn", "sina.cn")
     article_url = re.compile(r"sina\.(?:com\.)?cn/.*?(?:doc|detail)-(i[a-z]{7}\d{7})\.(?:shtml|d\.html)"
                              r"|k\.sina\.cn/article_(\d+_[0-9a-z]+)\.html")

@@ -11,6 +11,7 @@ class ToutiaoPage(PortalPage):
     """toutiao.com articles: body ``article.tt-article-content`` (the 2019 template: the block after the title)."""
 
     source = "toutiao"
+    display_name = "今日头条"
     hosts = ("toutiao.com",)
     article_url = re.compile(r"toutiao\.com/(?:article/|group/|[ai])(\d{15,20})(?:[/?#]|$)")
     body_selectors = ("article.tt-article-content", ".article-content > h1 ~ div:not(.article-sub)", ".article-content")

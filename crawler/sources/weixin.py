@@ -57,6 +57,7 @@ class WeChatPage(ArticlePage):
     """An article on ``mp.weixin.qq.com``: body ``#js_content``, time from the page's ``ct``."""
 
     source = SOURCE
+    display_name = "微信公众号"
 
     @classmethod
     def matches(cls, url: str) -> bool:
