@@ -17,7 +17,12 @@ import frontmatter
 import yaml
 
 from crawler.article import Article
-from crawler.inert import defuse_shortcodes, escape_inline_text
+from crawler.inert import (
+    defuse_shortcodes,
+    escape_inline_text,
+    hugo_reserved_name,
+    inert_summary,
+)
 from crawler.urls import markdown_safe_url
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
@@ -109,21 +114,23 @@ def front_matter_fields(
     ``author`` and the source's own ``tags`` when the page gives them.
     """
     constants = dict(DEFAULT_FRONT_MATTER if defaults is None else defaults)
+    label = site_label_for(article)
     derived = {
         "title": article.title,
-        "summary": article.summary,
-        "categories": [article.source_label],
+        "summary": inert_summary(article.summary),
+        "categories": [label],
         "lang": [article.lang],
         "translations": [article.lang],
-        "tags": [article.source_label],
+        "tags": [label],
         "thumbnail": article.thumbnail,
     }
     if article.published is not None:  # an undated article: Hugo gets no date rather than a made-up one
         derived["date"] = _format_date(article.published.astimezone(_zone(time_zone)), date_format)
-    if "author" in extra_fields and article.author:
+    if "author" in extra_fields and article.author and not hugo_reserved_name(article.author):
         derived["author"] = article.author
-    if "tags" in extra_fields and article.tags:
-        derived["tags"] = list(article.tags)
+    tags = [tag for tag in article.tags if not hugo_reserved_name(tag)]
+    if "tags" in extra_fields and tags:
+        derived["tags"] = tags
     merged = {**constants, **derived, **(overrides or {})}
     ordered = {key: _inert(merged[key]) for key in FIELD_ORDER if key in merged}
     ordered.update((key, _inert(value)) for key, value in merged.items() if key not in ordered)
@@ -133,6 +140,12 @@ def front_matter_fields(
 @functools.cache
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def site_label_for(article: Article) -> str:
+    """The article's category, tag and source-link name: the site's own name, unless a page made it
+    one of Hugo's reserved names (then the source's short name, a safe file name)."""
+    return article.source if hugo_reserved_name(article.source_label) else article.source_label
 
 
 def _format_date(published: datetime, date_format: str) -> str:
@@ -158,7 +171,7 @@ def render(
     (per-source values from ``newsmd.toml``) replaces any field; ``date_format``, ``extra_fields``
     and ``time_zone`` as in ``front_matter_fields`` (the defaults write the reference format).
     """
-    source_link = f"[{escape_inline_text(article.source_label)}]({markdown_safe_url(article.canonical_url)})"
+    source_link = f"[{escape_inline_text(site_label_for(article))}]({markdown_safe_url(article.canonical_url)})"
     content = f"{article.body_markdown}\n\n{source_link}" if article.body_markdown else source_link
     post = frontmatter.Post(defuse_shortcodes(content))  # also the ones split across page elements
     post.metadata.update(front_matter_fields(article, defaults, overrides, date_format, extra_fields, time_zone))

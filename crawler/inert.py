@@ -73,3 +73,31 @@ def _escape_block_marker(match: re.Match[str]) -> str:
     if stripped[0].isdigit():
         return marker[:-1] + "\\" + marker[-1]
     return marker[: len(marker) - len(stripped)] + _backslashed(stripped)
+
+
+SUMMARY_MARK = "..."
+"""How a summary ends (the reference's ``…李路...``): newsmd's mark, not page text."""
+
+
+def inert_summary(summary: str) -> str:
+    """The front-matter ``summary``: Hugo renders it as Markdown on list pages and in RSS, so the
+    page's text in it is escaped like body text (it shows as written: no link, tag or emphasis can
+    be made of it); the closing ``...`` mark stays as it is."""
+    text, mark = (summary[: -len(SUMMARY_MARK)], SUMMARY_MARK) if summary.endswith(SUMMARY_MARK) else (summary, "")
+    return _AUTOLINK.sub(r"\1\\\2", escape_inline_text(text)) + mark
+
+
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp)|\bwww)(://|\.)")
+"""Where Hugo's linkify would make a link of a bare address: a summary is shown as plain text."""
+_HUGO_FILE_NAME = re.compile(r"(?i)^[^/]*\.(?:xml|html?|json|txt|rss|atom|css|js|md|ico|png|jpe?g|gif|webp|svg)$")
+_HUGO_RESERVED_TERMS = frozenset({"index", "_index", "page", "tags", "categories", "posts", "404", "sitemap", "robots",
+                                  "rss", "feed", "search", "taxonomies", "terms"})
+
+
+def hugo_reserved_name(name: str) -> bool:
+    """Whether a page-given name (a category, tag or author) would be a path Hugo itself writes or
+    reads (``index.xml``, ``index.html``, ``page``, ``_index``, ``.hidden``): as a taxonomy term it
+    would collide with the site's own files and fail the whole build."""
+    plain = name.strip().lower()
+    return (not plain or plain.startswith((".", "_")) or plain in _HUGO_RESERVED_TERMS
+            or bool(_HUGO_FILE_NAME.match(plain)) or "/" in plain or "\\" in plain)
