@@ -25,6 +25,11 @@ _ORIGINAL_URL = "newsmd_original_url"
 _FIRST_URL = "newsmd_first_url"
 
 
+def mirrored_from(request: Request) -> str | None:
+    """The real URL a request rewritten to the mirror stands for (``None``: not a mirror request)."""
+    return request.meta.get(_ORIGINAL_URL)
+
+
 def requested_url(request: Request) -> str:
     """The URL the spider asked for, before any redirect or the mirror's rewrite."""
     return request.meta.get(_FIRST_URL) or request.meta.get(_ORIGINAL_URL, request.url)

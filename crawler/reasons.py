@@ -61,7 +61,8 @@ _ALL = (
     Reason("sitemap_too_deep", "sitemap indexes nested too deep"),
     # warnings: the run goes on, nothing failed
     Reason("offsite_link", "a feed's link to another site, not followed", warning=True),
-    Reason("private_address", "a feed's link to an address or localhost, not followed", warning=True),
+    Reason("private_address", "a feed's link, a redirect or an image leading to a private address or localhost, "
+           "not followed", warning=True),
     Reason("too_many_links", "a feed or sitemap over MAX_LINKS_PER_DOCUMENT", warning=True),
     Reason("too_many_sitemaps", "child sitemaps over MAX_CHILD_SITEMAPS", warning=True),
     Reason("empty_channel", "a Tencent channel whose first feed page is empty", warning=True),

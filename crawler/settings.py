@@ -69,6 +69,7 @@ ITEM_PIPELINES = {
     "pipelines.markdown_writer.MarkdownWriterPipeline": 800,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.address_guard.AddressGuardMiddleware": 50,  # first: before robots.txt is asked, before the mirror's rewrite
     "crawler.middlewares.MirrorMiddleware": 950,
     "crawler.middlewares.RedirectGuardMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -12,23 +12,28 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import re
+from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.pipelines.media import FileInfo, FileInfoOrError
 from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
+from crawler.address_guard import PAGE_MADE
 from crawler.article import Article
+from crawler.middlewares import RedirectRefused
 from crawler.signals import image_failed
 from crawler.state import crawl_state
 from crawler.urls import absolute_http_url, markdown_safe_url
 from pipelines.markdown_writer import OutputOptions
+from pipelines.storage import TEMP_SUFFIX, replace_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +104,29 @@ def _checked_extension(response: Any) -> str:
     return extension
 
 
+class AtomicFilesStore(FSFilesStore):
+    """Scrapy's file store, writing as the articles are written: a temp file, fsynced, renamed
+    (a power cut leaves no empty image the state calls stored; a planted symlink is replaced,
+    never written through), in a folder that must resolve inside the output root."""
+
+    def persist_file(self, path: str | os.PathLike[str], buf: BytesIO, info: Any, meta: Any = None,
+                     headers: Any = None) -> None:
+        root = Path(self.basedir).resolve()
+        target = Path(self.basedir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(root):
+            raise ImageNotStored(f"{target.parent} resolves outside the output root {root}")
+        replace_atomic(target, buf.getvalue())
+
+
 class ArticleImagesPipeline(FilesPipeline):
-    """Download an article's images into its bundle (``IMAGES = "download"``; off otherwise)."""
+    """Download an article's images into its bundle (``IMAGES = "download"``; off otherwise).
+
+    An image two articles share is downloaded once and put in both bundles (a hard link, else a
+    copy); a bundle whose image went missing gets it again on the next run.
+    """
+
+    STORE_SCHEMES = {**FilesPipeline.STORE_SCHEMES, "": AtomicFilesStore, "file": AtomicFilesStore}
 
     def __init__(self, store_uri: str, *, crawler: Any) -> None:
         super().__init__(store_uri, crawler=crawler)
@@ -129,14 +155,16 @@ class ArticleImagesPipeline(FilesPipeline):
         if not isinstance(item, Article):
             return []
         referer = item.url or item.canonical_url
-        return [Request(url, headers={"Referer": referer}, callback=NO_CALLBACK) for url in self._image_urls(item)]
+        return [Request(url, headers={"Referer": referer}, meta={PAGE_MADE: referer}, callback=NO_CALLBACK)
+                for url in self._image_urls(item)]
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> Deferred[FileInfo | None] | None:
         known = self.state.image_file(item.source, item.article_id, request.url)
         if known is None:
             return None
         path = self._bundle(item) / known
-        if not (self.options.root / path).is_file():
+        stored = self.options.root / path
+        if not stored.is_file() or stored.is_symlink():  # gone, or something planted in its place
             return None
         self.crawler.stats.inc_value("newsmd/images/uptodate")
         return succeed(FileInfo(url=request.url, path=str(path), checksum=None, status="uptodate"))
@@ -162,7 +190,25 @@ class ArticleImagesPipeline(FilesPipeline):
         self.crawler.stats.inc_value("newsmd/images/downloaded")
         return result
 
+    def _share(self, source: PurePosixPath, target: PurePosixPath) -> None:
+        """Put the stored image ``source`` at ``target`` too (paths below the output root)."""
+        stored, wanted = self.options.root / source, self.options.root / target
+        if wanted.is_file() and not wanted.is_symlink():
+            return
+        temp = wanted.with_name(f".{wanted.name}.link{TEMP_SUFFIX}")
+        temp.unlink(missing_ok=True)
+        try:
+            os.link(stored, temp)
+            os.replace(temp, wanted)
+        except OSError:  # another file system, or no hard links here: a copy
+            temp.unlink(missing_ok=True)
+            replace_atomic(wanted, stored.read_bytes())
+        self.crawler.stats.inc_value("newsmd/images/shared")
+
     def media_failed(self, failure: Failure, request: Request, info: Any) -> NoReturn:
+        if isinstance(failure.value, RedirectRefused):  # a private address, a redirect loop: its own reason
+            self.crawler.stats.inc_value(f"newsmd/images/{failure.value.reason}")
+            raise ImageNotStored(f"{failure.value.detail} [{failure.value.reason}]")
         if isinstance(failure.value, IgnoreRequest):
             super().media_failed(failure, request, info)
         if isinstance(failure.value, ImageNotStored):
@@ -173,9 +219,14 @@ class ArticleImagesPipeline(FilesPipeline):
         if not isinstance(item, Article):
             return item
         stored: dict[str, str] = {}
+        bundle = self._bundle(item)
         for url, (_, value) in zip(self._image_urls(item), results, strict=True):
             if not isinstance(value, Failure):
-                stored[url] = PurePosixPath(value["path"]).name
+                stored_at = PurePosixPath(value["path"])
+                if stored_at.parent != bundle:  # downloaded this run for another article: this one's bundle too
+                    self._share(stored_at, bundle / stored_at.name)
+                    self.state.record_image(item.source, item.article_id, url, stored_at.name)
+                stored[url] = stored_at.name
             else:
                 self.crawler.stats.inc_value("newsmd/images/failed")
                 page_url = item.url or item.canonical_url

@@ -85,7 +85,7 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
     root = Path(root)
     if not root.is_dir():
         return []
-    stale = [path for path in root.rglob(f".*.md.*{TEMP_SUFFIX}") if path.is_file() and not path.is_symlink()]
+    stale = [path for path in root.rglob(f".*{TEMP_SUFFIX}") if path.is_file() and not path.is_symlink()]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
@@ -104,6 +104,14 @@ def write_atomic(path: Path, text: str, force: bool = False, sync_folder: bool =
     existed = path.exists()
     if existed and not force and path.read_bytes() == data:
         return WriteResult(path, "unchanged", digest)
+    replace_atomic(path, data, sync_folder)
+    return WriteResult(path, "updated" if existed else "written", digest)
+
+
+def replace_atomic(path: Path, data: bytes, sync_folder: bool = True) -> None:
+    """Put ``data`` at ``path``: a temp file in the same folder, fsynced, renamed over ``path``. A
+    reader or a crash sees the old file or the whole new one; a symbolic link planted at ``path``
+    is replaced, never written through."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
@@ -118,7 +126,6 @@ def write_atomic(path: Path, text: str, force: bool = False, sync_folder: bool =
         raise
     if sync_folder:
         sync_folders([path.parent])
-    return WriteResult(path, "updated" if existed else "written", digest)
 
 
 def sync_folders(folders: Iterable[Path]) -> None:

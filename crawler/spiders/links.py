@@ -14,6 +14,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.address_guard import PAGE_MADE
 from crawler.article import Article
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
@@ -127,7 +128,7 @@ class LinkSpider(ArticleSpider):
                 continue
             if self.known_failure(link.url, link.version):
                 continue
-            meta = {"newsmd_link": link, ITEM: link.url, ITEM_VERSION: link.version}
+            meta = {"newsmd_link": link, ITEM: link.url, ITEM_VERSION: link.version, PAGE_MADE: response.url}
             try:
                 parser_for(link.url)
             except ExtractionError as error:
