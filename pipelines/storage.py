@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
+_OUR_TEMP = re.compile(r"^\..+\.(?:md|jpg|png|gif|webp|avif)\.[^.]+\.tmp$")
+"""The temp files the writers make: ``.<file>.<random>.tmp`` beside an article or image."""
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,127}$")
 _RESERVED = frozenset({
     "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),  # Windows devices
@@ -85,7 +87,8 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
     root = Path(root)
     if not root.is_dir():
         return []
-    stale = [path for path in root.rglob(f".*{TEMP_SUFFIX}") if path.is_file() and not path.is_symlink()]
+    stale = [path for path in root.rglob(f".*{TEMP_SUFFIX}")
+             if _OUR_TEMP.match(path.name) and path.is_file() and not path.is_symlink()]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale

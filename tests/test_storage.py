@@ -99,7 +99,8 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path, mo
 def test_stale_temp_files_of_a_killed_writer_are_removed_and_nothing_else(tmp_path: Path) -> None:
     article = article_path(tmp_path, "qq", "20250214A05WPR00")
     write_atomic(article, "done\n")
-    stale = [tmp_path / "qq" / ".20250214A05WPR00.md.abc123.tmp", tmp_path / "qq" / "X" / ".index.md.q1w2e3.tmp"]
+    stale = [tmp_path / "qq" / ".20250214A05WPR00.md.abc123.tmp", tmp_path / "qq" / "X" / ".index.md.q1w2e3.tmp",
+             tmp_path / "qq" / "X" / ".0171178ae901e108f563.jpg.k2j3h4g5.tmp"]  # an image's too
     for path in stale:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half a fi")
