@@ -60,9 +60,10 @@ def plausible_publication(published: datetime, served_at: datetime) -> bool:
     return published.year >= EARLIEST_PUBLICATION_YEAR and published <= served_at + timedelta(days=1)
 
 
-def response_time(headers: Mapping[Any, Any] | None) -> datetime:
-    """When the page was served: its HTTP ``Date`` header, else now (UTC)."""
-    return parse_rfc2822(header_value(headers, "Date")) or datetime.now(UTC)
+def response_time(headers: Mapping[Any, Any] | None) -> datetime | None:
+    """When the page was served: its HTTP ``Date`` header; ``None`` without one (a saved page): the
+    clock of the run is no reference for a page's ``3小时前``."""
+    return parse_rfc2822(header_value(headers, "Date"))
 
 
 def _build(zone: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0,

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from crawler.article import Article
-from crawler.dates import plausible_publication, response_time
+from crawler.dates import UTC, plausible_publication, response_time
 from crawler.encoding import decode_html
 from crawler.errors import ExtractionError
 from crawler.html import parse_document
@@ -51,7 +51,7 @@ FALLBACK_REASONS = TEMPLATE_REASONS
 page instead (video, list and thin pages stay refused)."""
 
 
-def _read(parser: SourceParser, url: str, html: str, served_at: datetime) -> tuple[ParsedPage, list[str]]:
+def _read(parser: SourceParser, url: str, html: str, served_at: datetime | None) -> tuple[ParsedPage, list[str]]:
     """The site parser's page and the fields the generic finders filled; or, when the site parser
     does not know the template, the generic parser's page under the site's identity (its file stays
     the same)."""
@@ -87,7 +87,8 @@ def extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None = Non
     """Turn the page ``body`` served at ``url`` into an ``Article``.
 
     ``headers`` (a dict or Scrapy ``Headers``) helps decode the bytes, and their ``Date`` is the
-    response time that relative page times (``3小时前``) are resolved against. A page with no
+    response time that relative page times (``3小时前``) are resolved against; without it (a saved
+    page) such a time is no date at all. A page with no
     publication time raises ``ExtractionError`` (reason ``no_date``) unless ``undated`` is
     ``"write"``; then the article's ``published`` is ``None``. Raises ``ExtractionError`` (with
     ``url``, ``reason`` and ``detail``) when the page is not an article of a supported source,
@@ -114,7 +115,7 @@ def _extract(url: str, body: bytes | str, headers: Mapping[Any, Any] | None, und
     served_at = response_time(headers)
     page, fallbacks = _read(parser, url, html, served_at)
     published = page.published
-    if published is not None and not plausible_publication(published, served_at):
+    if published is not None and not plausible_publication(published, served_at or datetime.now(UTC)):
         published = None  # a placeholder, a misreading or a date in the future: the page is undated
     if published is None and undated == "skip":
         raise ExtractionError(url, "no_date", "the page has no publication time")

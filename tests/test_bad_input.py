@@ -52,6 +52,9 @@ CASES = [
      (NOT_ARTICLES / "sina-k-video.html").read_bytes(), "video"),
     ("toutiao-gallery", "https://www.toutiao.com/a6734139882538533383/",
      (NOT_ARTICLES / "toutiao-gallery.html").read_bytes(), "not_article"),
+    ("163-rolling-list", "https://news.163.com/latest/", (NOT_ARTICLES / "163-rolling-list.html").read_bytes(), "not_article"),
+    ("163-rolling-list-elsewhere", "https://unknown.example/latest/", (NOT_ARTICLES / "163-rolling-list.html").read_bytes(),
+     "not_article"),  # the generic parser's too
     ("list-page", "https://news.qq.com/ch/fx", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "not_article"),
     ("unknown-site-not-an-article", "https://www.example.com/news/1.html", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "empty_body"),
     ("ftp-url", "ftp://example.com/news/1.html", REFERENCE.html.read_bytes(), "bad_url"),
@@ -142,3 +145,14 @@ def test_a_slow_page_fails_alone_and_the_run_goes_on(local_site: LocalSite, tmp_
     errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
     assert errors == [f"newsmd: error: {slow}: reading the page took over 0.3 s (EXTRACT_TIME_LIMIT) [too_slow]"]
     assert len(list((tmp_path / "out").rglob("*.md"))) == 1 and "Traceback" not in result.stderr
+
+
+CORPUS_LISTS = sorted((ROOT.parent / "shared" / "corpus" / "real" / "gerapy").glob("list-*.html"))
+
+
+@pytest.mark.parametrize("path", CORPUS_LISTS, ids=[path.stem for path in CORPUS_LISTS])
+def test_every_corpus_list_page_is_not_an_article(path: Path) -> None:
+    for url in ("https://news.163.com/world/", "https://unknown.example/world/"):
+        with pytest.raises(ExtractionError) as refused:
+            extract(url, path.read_bytes(), undated="write")
+        assert refused.value.reason == "not_article"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import frontmatter
@@ -58,12 +58,22 @@ def test_relative_times_without_a_response_time_and_nonsense_give_none() -> None
         assert parse_page_time(nonsense, BEIJING, SERVED) is None
 
 
-def test_the_response_time_is_the_date_header_else_now() -> None:
+def test_the_response_time_is_the_date_header_and_never_the_clock() -> None:
     assert response_time({"Date": "Wed, 25 Nov 2026 02:30:00 GMT"}) == SERVED
     assert response_time({b"date": [b"Wed, 25 Nov 2026 02:30:00 GMT"]}) == SERVED
-    before = datetime.now(UTC)
-    assert before - timedelta(seconds=1) <= response_time({"Date": "garbage"}) <= datetime.now(UTC)
-    assert response_time(None) >= before
+    assert response_time({"Date": "garbage"}) is None
+    assert response_time(None) is None
+
+
+def test_a_saved_page_with_only_a_relative_time_is_undated() -> None:
+    """``parse`` of a saved page has no answer to resolve ``26分钟前`` against: the run's clock is no reference."""
+    from crawler import extract
+
+    html = ("<html><head><title>标题</title></head><body><h1>标题</h1><span class='time'>26分钟前</span>"
+            "<article><p>" + "正文很长的一段话。" * 20 + "</p></article></body></html>")
+    assert extract("https://unknown.example/a.html", html.encode(), undated="write").published is None
+    dated = extract("https://unknown.example/a.html", html.encode(), {"Date": "Wed, 25 Nov 2026 02:30:00 GMT"}, undated="write")
+    assert dated.published is not None and dated.published.astimezone(UTC).strftime("%H:%M") == "02:04"
 
 
 TOUTIAO = page("7404384826024935990")

@@ -153,9 +153,12 @@ def _time_on_day(html: str, day: datetime, zone: ZoneInfo) -> datetime | None:
     return None
 
 
-def published(html: str, meta: PageMeta, ld: dict[str, Any], zone: ZoneInfo, search_markup: bool = True) -> datetime | None:
+def published(html: str, meta: PageMeta, ld: dict[str, Any], zone: ZoneInfo, search_markup: bool = True,
+              byline: str = "") -> datetime | None:
     """The publication time the page declares (JSON-LD, meta); with ``search_markup``, else the one
-    htmldate finds in its markup and URL (never a bare year, never the update time)."""
+    htmldate finds in its markup and URL (never a bare year, never the update time). A ``byline``
+    time (``time_element_text``) on the same day wins over htmldate's, which may be a reader
+    comment's time or a day alone."""
     for candidate in (first_text(ld.get("datePublished")),
                       meta.first("article:published_time", "og:release_date", "publishdate", "pubdate",
                                  "publish_time", "ptime", "weibo: article:create_at"),
@@ -178,14 +181,27 @@ def published(html: str, meta: PageMeta, ld: dict[str, Any], zone: ZoneInfo, sea
         first_text(ld.get("dateModified")), meta.first("article:modified_time", "og:updated_time"))]
     if found_time and any(time and abs(time - found_time).total_seconds() < 60 for time in modified):
         return None  # htmldate fell back to the page's update time: not when it was published
+    stated = parse_page_time(byline, zone)
+    if found_time and stated and stated.date() == found_time.date() and _has_time_of_day(byline):
+        return stated
     if found_time and found and found.endswith("T00:00:00"):  # htmldate found a day: the byline may give its time
         return _time_on_day(html, found_time, zone) or found_time
     return found_time
 
 
+def _has_time_of_day(text: str) -> bool:
+    return bool(re.search(r"\d{1,2}[:：]\d{2}", text))
+
+
+_COMMENT_AREA = ("ancestor-or-self::*[contains(@class,'comment') or contains(@id,'comment') or contains(@class,'reply')"
+                 " or contains(@id,'reply')]")
+
+
 def time_element_text(doc: HtmlElement) -> str:
-    """Text of the page's first time-like element (``<time>``, ``.time``, ``.date``): maybe ``3小时前``."""
-    query = "//time | //*[contains(@class,'time') or contains(@class,'date') or contains(@id,'time') or contains(@id,'date')]"
+    """Text of the page's first time-like element (``<time>``, ``.time``, ``.date``) outside the
+    readers' comments: maybe ``3小时前``, a byline's ``2019年02月20日 02:26:00``."""
+    query = ("//*[(self::time or contains(@class,'time') or contains(@class,'date') or contains(@id,'time')"
+             f" or contains(@id,'date')) and not({_COMMENT_AREA})]")
     for element in doc.xpath(query)[:20]:
         text = clean_text(element.text_content())
         if text and len(text) <= 40 and any(char.isdigit() for char in text):
@@ -253,3 +269,38 @@ def site_name(meta: PageMeta, ld: dict[str, Any], article_title: str) -> str:
              meta.first("application-name"))
     return next((name for name in map(clean_text, names)
                  if name and len(name) <= MAX_SITE_NAME and name not in article_title), "")
+
+
+LIST_LINK_SHARE = 0.5
+"""Share of a page's text in links at or above which, with no prose block, it is a list page."""
+MIN_PROSE = 40
+"""Characters (whitespace aside) of text outside links in one block: a page with none is no article."""
+MIN_LIST_LINKS = 20
+_NON_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
+def list_page(doc: HtmlElement) -> bool:
+    """Whether the page is a list or section page, not an article: most of its text is link text
+    (headline after headline) and no block holds a sentence of prose of its own."""
+    body = doc.find("body")
+    if body is None:
+        return False
+    total = linked = links = 0
+    prose: dict[HtmlElement, int] = {}
+    for element in body.iter():
+        if not isinstance(element.tag, str) or element.tag in _NON_TEXT:
+            continue
+        in_link = element.tag == "a" or any(ancestor.tag == "a" for ancestor in element.iterancestors("a"))
+        links += element.tag == "a"
+        for text, owner in ((element.text, element), (element.tail, element.getparent())):
+            size = len("".join((text or "").split()))
+            if not size or owner is None or owner.tag in _NON_TEXT:
+                continue
+            owner_in_link = in_link if owner is element else (owner.tag == "a" or next(owner.iterancestors("a"), None) is not None)
+            total += size
+            if owner_in_link:
+                linked += size
+            else:
+                prose[owner] = prose.get(owner, 0) + size
+    return links >= MIN_LIST_LINKS and total > 0 and linked / total >= LIST_LINK_SHARE \
+        and max(prose.values(), default=0) < MIN_PROSE

@@ -179,11 +179,15 @@ class GenericPage(ArticlePage):
     def lang(self) -> str:
         return self._lang or "zh-CN"
 
+    @cached_property
+    def byline_time(self) -> str:
+        return finders.time_element_text(self.document)
+
     def published(self) -> datetime | None:
-        return finders.published(self.html, self.meta, self.ld, self.zone)
+        return finders.published(self.html, self.meta, self.ld, self.zone, byline=self.byline_time)
 
     def published_text(self) -> str:
-        return finders.time_element_text(self.document)
+        return self.byline_time
 
     def identity(self) -> Identity | None:
         canonical = finders.canonical(self.url, self.document, self.meta, self.ld)

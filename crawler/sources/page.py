@@ -123,6 +123,8 @@ def read_page(page: ArticlePage, served_at: datetime | None = None) -> tuple[Par
     parsed page and the names of the fields the finders filled. ``served_at`` resolves a relative
     time. Raises ``ExtractionError`` for a page that is not an article."""
     page.refuse()
+    if finders.list_page(page.document):
+        raise ExtractionError(page.url, "not_article", "a list or section page: mostly headline links, no prose")
     body = page.body()
     if body is None:
         raise ExtractionError(page.url, "unsupported_page", f"not a {page.source} article page (no article body)")
