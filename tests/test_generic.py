@@ -196,3 +196,24 @@ def test_the_generic_author_is_a_name_not_a_placeholder_or_the_site(head: str, u
 
     doc = document_fromstring(f"<html><head>{head}</head><body><p>正文</p></body></html>")
     assert finders.author(url, doc, finders.PageMeta(doc), {}) == author
+
+
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("https://baijiahao.baidu.com/s?id=1646796218135408573&wfr=spider&for=pc",
+     "https://baijiahao.baidu.com/s?id=1646796218135408573"),  # the article's ID lives in the query
+    ("https://www.example.com/a.html?utm_source=x&spm=1.2&from=timeline#top", "https://www.example.com/a.html"),
+    ("https://www.example.com/show.php?itemid=77&page=2&share_token=abc", "https://www.example.com/show.php?itemid=77&page=2"),
+])
+def test_the_query_parameters_that_name_the_article_stay_and_tracking_goes(url: str, canonical: str) -> None:
+    from crawler.sources.finders import without_tracking
+
+    assert without_tracking(url) == canonical
+
+
+def test_a_page_on_another_host_of_the_domain_cannot_claim_an_articles_url() -> None:
+    html = ('<html><head><title>冒名</title><link rel="canonical" href="https://news.example.com/2024/real-article.html">'
+            "</head><body><h1>冒名</h1><article><p>" + "一段足够长的正文，说明这是一篇文章。" * 12 + "</p></article></body></html>")
+    article = extract("https://blog.example.com/p/1.html", html.encode(), undated="write")
+    assert article.canonical_url == "https://blog.example.com/p/1.html"
+    own = extract("https://news.example.com/2024/other.html", html.encode(), undated="write")
+    assert own.canonical_url == "https://news.example.com/2024/real-article.html"  # the fetched host's own claim counts

@@ -9,14 +9,14 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
 from crawler.dates import parse_page_time
 from crawler.sources.base import clean_text, cover_image
-from crawler.urls import absolute_http_url, registrable_domain, site_label
+from crawler.urls import absolute_http_url, host_of, registrable_domain, site_label
 
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 MAX_SITE_NAME = 30
@@ -235,16 +235,35 @@ def cover(url: str, meta: PageMeta, ld: dict[str, Any]) -> str:
     return cover_image(first_text(ld.get("image")) or meta.first("og:image", "twitter:image"), url)
 
 
+_TRACKING_PARAMETER = re.compile(
+    r"(?i)^(?:utm_\w*|spm|from|wfr|for|share\w*|scene|src|source|ref|refer\w*|fbclid|gclid|mc_\w+|_?t|timestamp"
+    r"|chksm|isappinstalled|clicktime|enterid|ivk_sa|sessionid|sid|uid|vt|pos|tt_from|app|platform)$")
+"""Query parameters that say where a reader came from, not which article: dropped from its URL."""
+
+
+def without_tracking(url: str) -> str:
+    """``url`` without its fragment and its tracking query parameters (``utm_*``, ``spm``, ``from``,
+    ...); the parameters that name the article (``baijiahao.baidu.com/s?id=…``) stay, in order."""
+    parts = urlsplit(url)
+    kept = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING_PARAMETER.match(name)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
+
+
+def _same_host(first: str, second: str) -> bool:
+    return host_of(first).removeprefix("www.") == host_of(second).removeprefix("www.")
+
+
 def canonical(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:
-    """The page's own URL on its site (JSON-LD ``url``, ``<link rel=canonical>``, ``og:url``), else
-    ``url`` without its query."""
+    """The page's own URL (JSON-LD ``url``, ``<link rel=canonical>``, ``og:url``) when it is on the
+    fetched host (another host of the same domain may not claim an article's URL), else ``url``;
+    either without tracking parameters."""
     links = doc.xpath('//link[@rel="canonical"]/@href')
     for candidate in (first_text(ld.get("url")), str(links[0]) if links else "", meta.first("og:url")):
         absolute = absolute_http_url(candidate, url)
-        if absolute and registrable_domain(absolute) == registrable_domain(url):
-            return absolute
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        if absolute and _same_host(absolute, url):
+            return without_tracking(absolute)
+    return without_tracking(url)
 
 
 def normalised_lang(value: str) -> str:
