@@ -34,6 +34,8 @@ _ALL = (
     Reason("unsupported_page", "HTML that is not the site's article template", permanent=True, template=True),
     Reason("no_title", "the page has no article title", permanent=True, template=True),
     Reason("empty_body", "no article text on the page", permanent=True),
+    Reason("paywalled", "a subscriber-only article whose page shows a teaser (isAccessibleForFree: false, a paywall box)",
+           permanent=True),
     Reason("thin_page", "an empty, thin or 'access denied' answer"),
     Reason("no_date", "the page has no publication time (and undated articles are skipped)"),
     Reason("not_html", "a PDF, image or other binary answer", permanent=True),

@@ -32,6 +32,19 @@ def _video_page_without_text() -> bytes:
     return re.sub(r'<p class="one-p">[^<]+</p>', "", html).encode("utf-8")
 
 
+IFENG = page("ifeng-7rtKNyg6PU9")
+_PAYWALL_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+               '"headline": "x", "isAccessibleForFree": false, "hasPart": {"@type": "WebPageElement", '
+               '"isAccessibleForFree": false, "cssSelector": ".paid"}}</script></head>')
+
+
+def _paywalled(page_bytes: bytes, marker: str) -> bytes:
+    """A real page made subscriber-only the two ways sites say so: schema.org's paywall markup, a paywall box."""
+    html = page_bytes.decode("utf-8")
+    return (html.replace("</head>", _PAYWALL_LD, 1) if marker == "ld" else
+            html.replace("</body>", '<div class="article-paywall">订阅后继续阅读</div></body>', 1)).encode("utf-8")
+
+
 CASES = [
     # (id, url, body, reason)
     ("video-id", "https://new.qq.com/rain/a/20250214V05WPR00", REFERENCE.html.read_bytes(), "video"),
@@ -55,6 +68,8 @@ CASES = [
     ("163-rolling-list", "https://news.163.com/latest/", (NOT_ARTICLES / "163-rolling-list.html").read_bytes(), "not_article"),
     ("163-rolling-list-elsewhere", "https://unknown.example/latest/", (NOT_ARTICLES / "163-rolling-list.html").read_bytes(),
      "not_article"),  # the generic parser's too
+    ("paywall-json-ld", IFENG.url, _paywalled(IFENG.html.read_bytes(), "ld"), "paywalled"),
+    ("paywall-box", REFERENCE.url, _paywalled(REFERENCE.html.read_bytes(), "box"), "paywalled"),
     ("list-page", "https://news.qq.com/ch/fx", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "not_article"),
     ("unknown-site-not-an-article", "https://www.example.com/news/1.html", (NOT_ARTICLES / "qq-feed-news_news_fx-excerpt.json").read_bytes(), "empty_body"),
     ("ftp-url", "ftp://example.com/news/1.html", REFERENCE.html.read_bytes(), "bad_url"),

@@ -323,3 +323,15 @@ def list_page(doc: HtmlElement) -> bool:
                 prose[owner] = prose.get(owner, 0) + size
     return links >= MIN_LIST_LINKS and total > 0 and linked / total >= LIST_LINK_SHARE \
         and max(prose.values(), default=0) < MIN_PROSE
+
+
+_PAYWALL_CLASS = re.compile(r"(?i)(?:^|[\s_-])(?:paywall|pay-wall|subscribe-?wall|premium-?wall|meter-?wall)(?:$|[\s_-])")
+
+
+def paywalled(doc: HtmlElement, ld: dict[str, Any]) -> bool:
+    """Whether the page shows only a subscriber's teaser: its JSON-LD says the article is not free
+    (``isAccessibleForFree: false``, the schema.org paywall markup), or the page holds a paywall box."""
+    free = ld.get("isAccessibleForFree")
+    if free is False or (isinstance(free, str) and free.strip().lower() == "false"):
+        return True
+    return any(_PAYWALL_CLASS.search(element.get("class") or "") for element in doc.iter("div", "section", "aside"))

@@ -125,6 +125,8 @@ def read_page(page: ArticlePage, served_at: datetime | None = None) -> tuple[Par
     page.refuse()
     if finders.list_page(page.document):
         raise ExtractionError(page.url, "not_article", "a list or section page: mostly headline links, no prose")
+    if finders.paywalled(page.document, page.ld):
+        raise ExtractionError(page.url, "paywalled", "a subscriber-only article: the page shows a teaser, not the whole text")
     body = page.body()
     if body is None:
         raise ExtractionError(page.url, "unsupported_page", f"not a {page.source} article page (no article body)")
