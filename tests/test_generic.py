@@ -217,3 +217,28 @@ def test_a_page_on_another_host_of_the_domain_cannot_claim_an_articles_url() -> 
     assert article.canonical_url == "https://blog.example.com/p/1.html"
     own = extract("https://news.example.com/2024/other.html", html.encode(), undated="write")
     assert own.canonical_url == "https://news.example.com/2024/real-article.html"  # the fetched host's own claim counts
+
+
+def _page(head: str, h1: str = "") -> bytes:
+    return (f"<html {head}<title>{h1 or '标题'}_示例网</title></head><body><h1>{h1}</h1><article><p>"
+            + "一段足够长的正文，说明这是一篇文章。" * 12 + "</p></article></body></html>").encode()
+
+
+def test_the_visible_headline_wins_over_a_json_ld_headline_edited_later() -> None:
+    head = ('lang="zh-CN"><head><meta property="og:title" content="改后的可见标题">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "最初发布时的标题"}</script>')
+    assert extract("https://unknown.example/a.html", _page(head, "改后的可见标题"), undated="write").title == "改后的可见标题"
+
+
+@pytest.mark.parametrize(("text", "headline"), [("1", False), ("新闻动态-", False), ("——", False), ("2024", False),
+                                                ("1-10月德清县固定资产投资结构趋稳趋优", True), ("AI", True)])
+def test_a_number_a_mark_or_a_template_title_left_empty_is_no_headline(text: str, headline: bool) -> None:
+    from crawler.sources.finders import is_headline
+
+    assert is_headline(text) is headline
+
+
+@pytest.mark.parametrize("declared", ["utf-8", "中文", "en", "utf8"])
+def test_a_junk_or_contradicted_language_gives_way_to_the_texts(declared: str) -> None:
+    article = extract("https://unknown.example/a.html", _page(f'lang="{declared}"><head>', "中文的标题"), undated="write")
+    assert article.lang == "zh-CN"

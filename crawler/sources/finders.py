@@ -22,7 +22,7 @@ _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "B
 MAX_SITE_NAME = 30
 _TITLED_HEADING = ("(//h2 | //h3)[contains(translate(@class, 'TITLE', 'title'), 'title') "
                    "or contains(translate(@id, 'TITLE', 'title'), 'title')]")
-_TITLE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{1,20}$")
+_TITLE_SUFFIX = re.compile(r"\s*(?:[_|–—]|(?<!\d)-|-(?!\d))\s*[^_|\-–—]{1,20}$")  # 1-10月 is no separator
 _SEPARATOR = r"[|_\-–—·:：»«/]"
 _SEPARATOR_EDGE = re.compile(rf"^\s*{_SEPARATOR}|{_SEPARATOR}\s*$")
 _NOT_A_NAME = re.compile(r"@|^[\W\d_]+$")
@@ -126,21 +126,39 @@ def _all_link(element: HtmlElement, text: str) -> bool:
 
 def title(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:
     """The headline (JSON-LD, ``og:title``) without the site's name, else the headline's ``<h1>``, else a heading
-    the template marks as the title, else the ``<title>`` without the site's name."""
+    the template marks as the title, else the ``<title>`` without the site's name. The visible
+    ``<h1>`` wins when one declared title repeats it and another does not (a headline edited
+    after publication); a text that cannot be a headline (``1``, ``新闻动态-``) is none."""
     heading = _headline_heading(doc)
+    heading = heading if is_headline(heading) else ""
     site_names = [name for name in (meta.first("og:site_name", "application-name"), site_label(url),
                                     registrable_domain(url)) if name]
-    for candidate in (first_text(ld.get("headline")), meta.first("og:title", "twitter:title")):
-        if candidate:
-            declared = without_site_name(clean_text(candidate), site_names, heading)
-            # a declared title that stops short of the headline was cut by a quote the page left unescaped
-            return heading if heading.startswith(declared) and len(heading) > len(declared) else declared
+    declared_titles = [without_site_name(clean_text(candidate), site_names, heading)
+                       for candidate in (first_text(ld.get("headline")), meta.first("og:title", "twitter:title"))
+                       if candidate]
+    declared_titles = [declared for declared in declared_titles if is_headline(declared)]
+    if heading and heading in declared_titles:
+        return heading
+    for declared in declared_titles:
+        # a declared title that stops short of the headline was cut by a quote the page left unescaped
+        return heading if heading.startswith(declared) and len(heading) > len(declared) else declared
     if heading:
         return heading
     titled = doc.xpath(_TITLED_HEADING)  # no <h1>: a heading the template marks as the title
-    if titled and (text := clean_text(titled[0].text_content())):
+    if titled and is_headline(text := clean_text(titled[0].text_content())):
         return text
-    return _TITLE_SUFFIX.sub("", without_site_name(document_title(doc), site_names, heading))
+    fallback = _TITLE_SUFFIX.sub("", without_site_name(document_title(doc), site_names, heading))
+    return fallback if is_headline(fallback) else ""
+
+
+_SEPARATOR_END = re.compile(r"[-_|｜—–:：]\s*$")
+
+
+def is_headline(text: str) -> bool:
+    """Whether ``text`` can be an article's headline: words, not a number or a mark alone (``1``),
+    and not a template's title with its article part left empty (``新闻动态-``)."""
+    words = re.sub(r"[\W_]+", "", text)
+    return len(words) >= 2 and not words.isdigit() and not _SEPARATOR_END.search(text)
 
 
 def _time_on_day(html: str, day: datetime, zone: ZoneInfo) -> datetime | None:
@@ -272,6 +290,14 @@ def normalised_lang(value: str) -> str:
         return ""
     parts = value.split("-")
     return "-".join([parts[0].lower(), *(part.upper() if len(part) == 2 else part for part in parts[1:])])
+
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def language_tag(value: str) -> bool:
+    """Whether ``value`` is shaped as a BCP 47 language tag (``zh-CN``, ``en``), not ``utf-8`` or ``中文``."""
+    return bool(_LANGUAGE_TAG.match(value)) and value.split("-", 1)[0] not in ("utf", "gb", "big", "iso")
 
 
 def lang(doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str:

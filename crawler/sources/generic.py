@@ -170,7 +170,13 @@ class GenericPage(ArticlePage):
 
     @cached_property
     def _lang(self) -> str:
-        return finders.lang(self.document, self.meta, self.ld) or ("zh-CN" if _CJK.search(self._title) else "")
+        """The declared language, unless it is no language tag (``utf8``, ``中文``) or the text says
+        otherwise (``en`` on a Chinese article): then the language of the title's text."""
+        declared = finders.lang(self.document, self.meta, self.ld)
+        written = "zh-CN" if _CJK.search(self._title) else ""
+        if not finders.language_tag(declared) or (written and not declared.startswith("zh")):
+            return written
+        return declared
 
     @property
     def zone(self) -> ZoneInfo:  # type: ignore[override]
