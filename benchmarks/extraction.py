@@ -10,7 +10,9 @@ Labelled pages come from three kinds of folder:
   ``--labels`` at any such folder to check pages that are not in this repository;
 - ``benchmarks/labels/*.label.json``: corpus pages of ``../shared/corpus/real/`` (not shipped; used
   when it is there) labelled by hand from the page itself: title and time as the page shows them,
-  and the body as the page's text from a first to a last passage the labeller chose in a container.
+  and the body as the page's text from a first to a last passage the labeller chose in a container
+  (or, for a WeChat picture or text post whose text is only in the page's script data, that text
+  as the labeller transcribed it: ``"text"``).
 
 Per page and extractor: body F1 over 4-token shingles (each CJK character is a token, as are
 runs of Latin letters and digits; the scrapinghub article-extraction benchmark's measure), title
@@ -136,6 +138,10 @@ def hand_labelled_pages(labels: Path = LABELS, corpus: Path = CORPUS) -> list[La
         if not page.is_file():
             continue
         body = page.read_bytes()
+        if "text" in label:  # a post whose text the page keeps in its script data, transcribed by the labeller
+            pages.append(Labelled(f"corpus/{label['page']}", label["url"], body, label["title"], label["published"],
+                                  label["text"], "hand"))
+            continue
         container = select_one(parse_document(decode_html(body)), label["container"])
         text = text_of(container) if container is not None else ""
         start, end = text.find(label["first"]), text.find(label["last"])
