@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
@@ -23,7 +24,7 @@ from crawler.decoration import drop_decorations
 from crawler.encoding import strip_control_chars
 from crawler.html import body_of, parse_document, remove
 from crawler.inert import defuse_code, escape_inline_text
-from crawler.urls import absolute_http_url, markdown_safe_url
+from crawler.urls import absolute_http_url, markdown_safe_url, registrable_domain
 
 UNSAFE_TAGS = (
     "script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
@@ -50,6 +51,10 @@ _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+);")
 _ADJACENT_BOLD = re.compile(r"(?<![\\*])\*\*\*\*(?!\*)")
 
 
+MAX_KEYWORD_LINK = 8
+"""Longest text (characters) of a site's keyword link on a word of the article."""
+_KEYWORD_SEGMENTS = frozenset({"baike", "tag", "tags", "keyword", "keywords", "search", "stock", "stocks", "stockpage",
+                               "quote", "quotes"})
 _INLINE_ELEMENTS = frozenset({"a", "abbr", "b", "em", "font", "i", "mark", "small", "span", "strong", "sub", "sup", "u"})
 _EDGE_PUNCTUATION = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 
@@ -155,6 +160,15 @@ class _ArticleConverter(_MarkdownConverter):
     def convert_em(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return _emphasis(super().convert_em, el, text, parent_tags)
 
+    def _site_keyword_link(self, el: Tag, href: str) -> bool:
+        """A link the site puts on a word of the text to its own keyword, encyclopedia or stock page
+        (``长<a href=/baike/shalong/>沙龙</a>湖``): a short link inside a word, or to such a page, on
+        the page's own site. Its words are the article's; the link is the site's."""
+        if not self.base_url or len(el.get_text().strip()) > MAX_KEYWORD_LINK:
+            return False
+        inside_word = _text_beside(el, forward=False).isalnum() and _text_beside(el, forward=True).isalnum()
+        return (inside_word or _keyword_target(href)) and registrable_domain(href) == registrable_domain(self.base_url)
+
     convert_strong = convert_b
     convert_i = convert_em
 
@@ -175,9 +189,16 @@ class _ArticleConverter(_MarkdownConverter):
 
     def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         href = absolute_http_url(str(el.get("href") or ""), self.base_url)
-        if href is None or not text.strip():
+        if href is None or not text.strip() or self._site_keyword_link(el, href):
             return text
         return f"[{text.strip()}]({markdown_safe_url(href)})"
+
+
+def _keyword_target(href: str) -> bool:
+    """A site's keyword, encyclopedia or stock page: ``/keywords/…``, ``/baike/…``, ``quotes.<site>/…``."""
+    parts = urlsplit(href)
+    host_label = (parts.hostname or "").split(".", 1)[0]
+    return host_label in _KEYWORD_SEGMENTS or any(segment.lower() in _KEYWORD_SEGMENTS for segment in parts.path.split("/"))
 
 
 def sanitize_fragment(root: HtmlElement) -> None:

@@ -144,6 +144,11 @@ def test_each_invariant_can_fail(body: str, breach: str | None) -> None:
     ('<p><img src="https://e.example/a.jpg" alt="图"><a href="javascript:void(0)">转播到腾讯微博</a></p><p>正文</p>',
      "![图](https://e.example/a.jpg)\n\n正文"),  # a share button over an image
     ('<p>今日<a href="javascript:void(0)" onclick="quote()">青云科技</a>涨停。</p>', "今日青云科技涨停。"),  # words kept
+    ('<p>长<a href="/baike/shalong/">沙龙</a>湖的项目</p>', "长沙龙湖的项目"),  # the site's keyword link cut a word
+    ('<p>申请<a href="https://e.com/keywords/5/5/505c724c/1.html">停牌</a>，<a href="https://quotes.e.com/1000100.html">TCL集团</a>'
+     '(000100)</p>', "申请停牌，TCL集团(000100)"),  # the site's keyword and stock-quote pages
+    ('<p>见<a href="https://other.example/baike/x">外站词条</a>和<a href="https://e.com/news/1.html">这篇报道</a>。</p>',
+     "见[外站词条](https://other.example/baike/x)和[这篇报道](https://e.com/news/1.html)。"),  # links of the text stay
 ])
 def test_markup_that_renders_as_debris_is_not_written(html: str, markdown: str) -> None:
     from crawler.markdown import html_to_markdown
