@@ -29,6 +29,8 @@ from typing import Any, NoReturn
 from crawler.errors import ExtractionError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141
+"""The reader of the output went away (`newsmd parse DIR | head -1`): 128 + SIGPIPE, as a shell reports it."""
 HANDFUL = 10
 """Up to this many URLs, ``newsmd get`` starts without AutoThrottle's initial delay (crawls keep it)."""
 LOG_PROGRESS_INTERVAL = 300
@@ -86,8 +88,13 @@ def _error(message: str) -> None:
     print(f"newsmd: error: {message}", file=sys.stderr)
 
 
+PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+"""The saved pages ``newsmd parse DIR`` reads, in the folder and every folder below it."""
+
+
 def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
-    """The pages ``newsmd parse`` was given: a file, ``-`` (stdin) or a folder's ``*.html``; ``None`` after a message."""
+    """The pages ``newsmd parse`` was given: a file, ``-`` (stdin) or a folder's pages (recursively);
+    ``None`` after a message."""
     if args.page == "-":
         return [("<stdin>", sys.stdin.buffer.read())]
     page = Path(args.page)
@@ -95,7 +102,10 @@ def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
         if args.url or args.output is None:
             _error(f"{page} is a folder: give -o DIR (each page names its own URL; --url is for one page)")
             return None
-        files = sorted(path for path in page.iterdir() if path.suffix.lower() in (".html", ".htm") and path.is_file())
+        files = sorted(path for path in page.rglob("*") if path.suffix.lower() in PAGE_SUFFIXES and path.is_file())
+        if not files:
+            _error(f"no pages in {page} ({', '.join(PAGE_SUFFIXES)}, in it or in its folders)")
+            return []
     else:
         files = [page]
     try:
@@ -112,6 +122,8 @@ def _parse_command(args: argparse.Namespace) -> int:
     pages = _saved_pages(args)
     if pages is None:
         return EXIT_USAGE
+    if not pages:
+        return EXIT_FAILED
     settings = _settings(args, crawls=False)
     options = OutputOptions.from_settings(settings, args.output)
     if args.output is not None:
@@ -120,7 +132,8 @@ def _parse_command(args: argparse.Namespace) -> int:
     for name, body in pages:
         url = args.url or page_url(body)
         if not url:
-            _error(f"{name}: no --url given and the page names no URL of its own (og:url, <link rel=canonical>)")
+            _error(f"{name}: no --url given and the page names no URL of its own "
+                   "(og:url, <link rel=canonical>, 'saved from url', WeChat's msg_link)")
             status = EXIT_USAGE if len(pages) == 1 else EXIT_FAILED
             continue
         try:
@@ -580,6 +593,9 @@ def run() -> NoReturn:
     except KeyboardInterrupt:
         _error("interrupted; the files written so far are complete")
         sys.exit(130)
+    except BrokenPipeError:  # the reader of our output (head, a closed pipe) has gone: no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os._exit(EXIT_BROKEN_PIPE)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from html import unescape
 from typing import Any
 
 from crawler.article import Article
@@ -70,12 +71,21 @@ def _read(parser: SourceParser, url: str, html: str, served_at: datetime | None)
         return adopted, ["page"]
 
 
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.IGNORECASE)
+_MESSAGE_LINK = re.compile(r"""\bmsg_link\s*=\s*(?:xml\s*\?[^:]*:\s*)?(["'])(https?://(?:(?!\1).)+)\1""")
+
+
 def page_url(body: bytes | str, headers: Mapping[Any, Any] | None = None) -> str | None:
-    """The URL a saved page names for itself (``<link rel=canonical>``, else ``og:url``), if an absolute http(s) one."""
+    """The URL a saved page names for itself, if an absolute http(s) one: ``<link rel=canonical>``,
+    ``og:url``, the browser's ``<!-- saved from url=(0055)https://… -->`` line, WeChat's ``msg_link``."""
     html = body if isinstance(body, str) else decode_html(body, headers)
     document = parse_document(html)
+    saved_from = _SAVED_FROM.search(html[:4096])
+    message_link = _MESSAGE_LINK.search(html)
     for candidate in (*document.xpath('//link[@rel="canonical"]/@href'),
-                      *document.xpath('//meta[@property="og:url" or @name="og:url"]/@content')):
+                      *document.xpath('//meta[@property="og:url" or @name="og:url"]/@content'),
+                      saved_from.group(1) if saved_from else "",
+                      unescape(message_link.group(2)) if message_link else ""):
         url = given_http_url(str(candidate))
         if url:
             return url

@@ -127,7 +127,7 @@ def test_parse_takes_a_folder_stdin_and_the_url_the_page_names(tmp_path: Path, c
                              env=cli_env, cwd=ROOT, timeout=60)
     assert refused.returncode == 2 and refused.stderr == (
         f"newsmd: error: {tmp_path / 'nameless.html'}: no --url given and the page names no URL of its own "
-        "(og:url, <link rel=canonical>)\n")
+        "(og:url, <link rel=canonical>, 'saved from url', WeChat's msg_link)\n")
     no_output = subprocess.run(["newsmd", "parse", str(folder)], capture_output=True, text=True, env=cli_env, cwd=ROOT,
                                timeout=60)
     assert no_output.returncode == 2 and "is a folder: give -o DIR" in no_output.stderr
@@ -140,3 +140,47 @@ def test_scrapy_list_prints_the_spiders_the_readme_names(cli_env: dict[str, str]
     result = subprocess.run(["scrapy", "list"], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == named.group(1).split(", ")
+
+
+def test_parse_reads_the_url_a_browser_or_wechat_saved_in_the_page(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    from conftest import FIXTURES
+
+    page = (FIXTURES / "generic" / "ifeng-7rtKNyg6PU9.html").read_text(encoding="utf-8")
+    page = re.sub(r'<meta property="og:url"[^>]*>', "", page)
+    saved = tmp_path / "saved.html"
+    saved.write_text("<!-- saved from url=(0035)https://news.ifeng.com/c/7rtKNyg6PU9 -->\n" + page, encoding="utf-8")
+    browser = subprocess.run(["newsmd", "parse", str(saved)], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert browser.returncode == 0, browser.stderr
+    assert browser.stdout.rstrip().endswith("(https://news.ifeng.com/c/7rtKNyg6PU9)")
+    wechat = subprocess.run(["newsmd", "parse", str(FIXTURES / "weixin" / "s-2018-MjM5NjM4MDAxMg-2655078412.html")],
+                            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)  # no og:url: its msg_link
+    assert wechat.returncode == 0 and "mp.weixin.qq.com/s?__biz=MjM5NjM4MDAxMg" in wechat.stdout, wechat.stderr
+
+
+def test_parse_of_a_folder_takes_its_subfolders_every_page_suffix_and_says_when_there_is_none(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    from conftest import FIXTURES
+
+    (tmp_path / "saved" / "2019" / "11").mkdir(parents=True)
+    (tmp_path / "saved" / "2019" / "11" / "ifeng.shtml").write_bytes((FIXTURES / "generic" / "ifeng-7rtKNyg6PU9.html").read_bytes())
+    (tmp_path / "saved" / "qq.xhtml").write_bytes((FIXTURES / "qq" / "rain-20250214A05WPR00.html").read_bytes())
+    (tmp_path / "saved" / "notes.txt").write_text("not a page", encoding="utf-8")
+    every = subprocess.run(["newsmd", "parse", str(tmp_path / "saved"), "-o", str(tmp_path / "out")],
+                           capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert every.returncode == 0 and len(every.stdout.splitlines()) == 2, every.stdout + every.stderr
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    empty = subprocess.run(["newsmd", "parse", str(tmp_path / "empty"), "-o", str(tmp_path / "out")],
+                           capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert empty.returncode == 1 and empty.stderr.startswith(f"newsmd: error: no pages in {tmp_path / 'empty'}")
+
+
+def test_a_reader_that_goes_away_ends_the_output_without_a_traceback(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    from conftest import FIXTURES
+
+    (tmp_path / "saved").mkdir()
+    for number in range(40):
+        (tmp_path / "saved" / f"{number}.html").write_bytes((FIXTURES / "qq" / "rain-20250214A05WPR00.html").read_bytes())
+    piped = subprocess.run(f"newsmd parse {tmp_path / 'saved'} -o {tmp_path / 'out'} | head -1", shell=True,
+                           capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
+    assert piped.stdout.startswith("written ") and "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
