@@ -29,6 +29,8 @@ from typing import Any, NoReturn
 from crawler.errors import ExtractionError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+INTERRUPTED = "interrupted"
+"""In a crawl's counts: the exit status of a crawl a signal stopped (130 for SIGINT, 143 for SIGTERM)."""
 EXIT_BROKEN_PIPE = 141
 """The reader of the output went away (`newsmd parse DIR | head -1`): 128 + SIGPIPE, as a shell reports it."""
 HANDFUL = 10
@@ -201,6 +203,8 @@ def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], ur
     except StateFileError as error:
         _error(f"{error} [state_file]")
         return EXIT_FAILED
+    if counts.get(INTERRUPTED):
+        return counts[INTERRUPTED]
     if counts["written"] + counts["updated"] + counts["unchanged"] < urls:
         return EXIT_FAILED
     return EXIT_FAILED if run_failed(counts) else EXIT_OK
@@ -279,6 +283,7 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     """Run one spider to the end, printing each file written and each failure; return counts."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.interrupt import SignalRecorder
     from crawler.run_summary import crawl_summary
 
     _one_line_errors(settings)
@@ -286,9 +291,12 @@ def _run_crawl(spider_class: Any, settings: Any, **spider_args: Any) -> dict[str
     crawler = process.create_crawler(spider_class)
     _report(crawler.signals)
     process.crawl(crawler, **spider_args)
+    signals = SignalRecorder(process)
     process.start()
     counts, line = crawl_summary(crawler.stats)
-    print(line, file=sys.stderr)
+    print(line + signals.summary_note(), file=sys.stderr)
+    if signals.exit_status is not None:
+        counts[INTERRUPTED] = signals.exit_status
     return counts
 
 

@@ -1,5 +1,5 @@
 """``scrapy crawl`` with an exit status cron can alert on: 1 when any article failed (or the state
-file is damaged), 75 when another run holds the output or job folder."""
+file is damaged), 75 when another run holds the output or job folder, 130/143 when a signal stopped it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from crawler.config import ConfigError, apply_config, check_settings
+from crawler.interrupt import SignalRecorder
 from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
 from crawler.run_summary import crawl_summary, run_failed
 from crawler.state import StateFileError
@@ -30,6 +31,7 @@ class Command(ScrapyCrawlCommand):
             with exclusive_run(effective):
                 crawler: Crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
+                signals = SignalRecorder(self.crawler_process)
                 self.crawler_process.start()
         except (RunLocked, StateFileError, ConfigError) as error:
             reason = {RunLocked: "locked", StateFileError: "state_file"}.get(type(error), "config")
@@ -37,5 +39,9 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = {RunLocked: EXIT_LOCKED, ConfigError: 2}.get(type(error), 1)
             return
         failed = run_failed(crawl_summary(crawler.stats)[0]) if crawler.stats else False
-        if self.crawler_process.bootstrap_failed or failed:
+        if signals.exit_status is not None:
+            print(f"newsmd: the crawl was{signals.summary_note().removeprefix(' /')}; "
+                  "the files written so far are complete", file=sys.stderr)
+            self.exitcode = signals.exit_status
+        elif self.crawler_process.bootstrap_failed or failed:
             self.exitcode = 1
