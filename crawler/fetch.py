@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from crawler.fetch_rules import (
 )
 
 logger = logging.getLogger(__name__)
+UNREACHABLE = "unreachable"
+"""Inside the fetcher: a host that cannot be reached at all (reported to the user as ``download_error``)."""
 _CHUNK = 64 * 1024
 _OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\"()\]]+)")
 
@@ -104,13 +107,21 @@ class PlainFetcher:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = options.user_agent
         self.robots: dict[str, Protego | None] = {}
+        self.unreachable: dict[str, str] = {}
+        """Sites whose robots.txt could not be reached at all (no such host, connection refused):
+        their pages fail at once in this run, with the same detail."""
 
     def close(self) -> None:
         self.session.close()
 
     def fetch(self, url: str) -> FetchedPage:
         """The 2xx answer for ``url``, after following the redirects the guard allows."""
-        return self._follow(url, obey_robots=self.options.obey_robots)
+        try:
+            return self._follow(url, obey_robots=self.options.obey_robots)
+        except FetchFailed as error:
+            if error.reason == UNREACHABLE:
+                raise FetchFailed("download_error", error.detail) from None
+            raise
 
     def _follow(self, url: str, obey_robots: bool) -> FetchedPage:
         requested, redirects = url, 0
@@ -136,16 +147,20 @@ class PlainFetcher:
         parts = urlsplit(url)
         site = f"{parts.scheme}://{parts.netloc}"
         if site not in self.robots:
-            self.robots[site] = self._robots(site + "/robots.txt")
+            self.robots[site] = self._robots(site, site + "/robots.txt")
+        if site in self.unreachable:
+            raise FetchFailed("download_error", self.unreachable[site])
         rules = self.robots[site]
         return rules is None or rules.can_fetch(url, self.options.robots_user_agent)
 
-    def _robots(self, url: str) -> Protego | None:
+    def _robots(self, site: str, url: str) -> Protego | None:
         """The site's robots.txt rules; ``None`` (everything allowed, as in Scrapy) when it has none
-        or it cannot be fetched."""
+        or it cannot be fetched. A site that cannot be reached at all is remembered as such."""
         try:
             page = self._follow(url, obey_robots=False)
         except FetchFailed as error:
+            if error.reason == UNREACHABLE:
+                self.unreachable[site] = error.detail
             logger.info("%s: %s; fetching as if it allowed everything", url, error.detail)
             return None
         return Protego.parse(page.body.decode("utf-8", errors="replace"))
@@ -159,6 +174,9 @@ class PlainFetcher:
                 answer = self._download(target)
             except requests.RequestException as error:
                 detail = _network_detail(error, self.options.timeout)
+                if unreachable_host(error):  # no such host, or nothing listening: retrying changes nothing
+                    logger.info("%s: %s; not retried (the host cannot be reached)", url, detail)
+                    raise FetchFailed(UNREACHABLE, detail) from None
                 if attempt == tries:
                     logger.info("gave up retrying %s (failed %d times): %s", url, tries, detail)
                     raise FetchFailed("download_error", detail) from None
@@ -192,6 +210,23 @@ class PlainFetcher:
                     raise requests.Timeout(f"took longer than {timeout} seconds")
                 chunks.append(chunk)
             return _Answer(response.status_code, response.headers, b"".join(chunks))
+
+
+def unreachable_host(error: BaseException) -> bool:
+    """Whether a network error means the host cannot be reached at all: its name does not resolve,
+    or nothing listens there (connection refused), as opposed to a timeout or a reset."""
+    seen: set[int] = set()
+    pending: list[Any] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror | ConnectionRefusedError):
+            return True
+        if isinstance(current, BaseException):
+            pending.extend([current.__cause__, current.__context__, getattr(current, "reason", None), *current.args])
+    return False
 
 
 def _network_detail(error: requests.RequestException, timeout: float) -> str:

@@ -9,9 +9,14 @@ from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
 from crawler.fetch_rules import (
     REDIRECT_STATUSES,
@@ -22,6 +27,8 @@ from crawler.fetch_rules import (
 )
 
 _ORIGINAL_URL = "newsmd_original_url"
+_UNREACHABLE = (CannotResolveHostError, DownloadConnectionRefusedError, DNSLookupError, ConnectionRefusedError)
+"""A host that cannot be reached at all: no such name, nothing listening."""
 _FIRST_URL = "newsmd_first_url"
 
 
@@ -108,7 +115,8 @@ class RedirectGuardMiddleware:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retry (5xx, 429, timeouts, resets), waiting before each retry.
+    """Scrapy's retry (5xx, 429, timeouts, resets), waiting before each retry; a host whose name
+    does not resolve, or that refuses the connection, is not retried.
 
     The wait doubles from ``RETRY_BACKOFF_BASE`` seconds, capped at ``RETRY_BACKOFF_MAX``; a
     ``Retry-After`` header in seconds (429, 503) is honoured up to the same cap. Retries are still
@@ -132,6 +140,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+        if isinstance(exception, _UNREACHABLE):
+            return None  # no such host, or nothing listening there: a retry would only wait to fail again
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await self._wait(self.backoff(result))

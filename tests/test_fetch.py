@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, LocalSite, page
 
 REFERENCE = page("rain-20250214A05WPR00")
@@ -109,7 +110,33 @@ def test_a_site_that_is_down_is_one_line_not_a_traceback(tmp_path: Path, cli_env
         assert lines[0].startswith("newsmd: error: http://127.0.0.1:") and lines[0].endswith("Connection refused. [download_error]")
         assert "Traceback" not in result.stderr
     verbose = _run(["newsmd", "get", f"http://127.0.0.1:{port}/news/1.html", "-v", *quick], cli_env)
-    assert "gave up retrying" in verbose.stderr.lower()  # the detail is one switch away
+    assert "not retried (the host cannot be reached)" in verbose.stderr  # the detail is one switch away
+
+
+@pytest.mark.parametrize("host", ["no-such-host.invalid", "127.0.0.1:{closed}"])
+def test_a_host_that_cannot_be_reached_is_tried_once_per_run_not_retried(host: str) -> None:
+    """No such name, or nothing listening: unlike a timeout or a 503, waiting and retrying changes nothing."""
+    import socket
+
+    from scrapy.settings import Settings
+
+    from crawler import settings as project_settings
+    from crawler.fetch import FetchFailed, FetchOptions, PlainFetcher
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    site = "http://" + host.format(closed=closed)
+    waits: list[float] = []
+    fetcher = PlainFetcher(FetchOptions.from_settings(Settings(vars(project_settings))), sleep=waits.append)
+    tried: list[str] = []
+    download = fetcher._download
+    fetcher._download = lambda url: (tried.append(url), download(url))[1]  # type: ignore[method-assign]
+    for path in ("/news/1.html", "/news/2.html", "/news/3.html"):
+        with pytest.raises(FetchFailed) as failed:
+            fetcher.fetch(site + path)
+        assert failed.value.reason == "download_error"
+    assert waits == [] and tried == [site + "/robots.txt"]  # robots.txt once; its pages not tried again
 
 
 def _both_ways(command: list[str], env: dict[str, str]) -> dict[bool, subprocess.CompletedProcess[str]]:
