@@ -13,6 +13,7 @@ from crawler.front_matter import DEFAULT_TIME_ZONE, render
 from crawler.hugo_site import output_time_zone
 from crawler.signals import article_written
 from pipelines.storage import (
+    LAYOUTS,
     WriteResult,
     article_path,
     remove_stale_temp_files,
@@ -72,9 +73,18 @@ class OutputOptions:
 
 
 def write_article(article: Article, options: OutputOptions, sync_folder: bool = True) -> WriteResult:
-    """Render ``article`` and write it atomically below the root; shared by CLI and pipeline."""
-    return write_atomic(options.path_for(article), options.render(article), force=options.force,
-                        sync_folder=sync_folder)
+    """Render ``article`` and write it atomically below the root; shared by CLI and pipeline. A copy
+    of it in the other layout (``qq/ID.md`` beside ``qq/ID/index.md``), left by a run with another
+    ``--layout``, is removed once the new file is there: Hugo would silently publish one of them."""
+    path = options.path_for(article)
+    result = write_atomic(path, options.render(article), sync_folder=sync_folder)
+    other_layout = next(layout for layout in LAYOUTS if layout != options.layout_for(article.source))
+    stale = article_path(options.root, article.source, article.article_id, other_layout)
+    if stale != path and stale.is_file() and not stale.is_symlink():
+        stale.unlink()
+        if result.outcome == "unchanged":
+            result = WriteResult(path, "updated", result.content_hash)  # moved: the site changes
+    return result
 
 
 class MarkdownWriterPipeline:

@@ -94,18 +94,18 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
     return stale
 
 
-def write_atomic(path: Path, text: str, force: bool = False, sync_folder: bool = True) -> WriteResult:
+def write_atomic(path: Path, text: str, sync_folder: bool = True) -> WriteResult:
     """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename.
 
     A reader (or a crash) sees either the old file or the complete new one, never a part.
-    Identical content is left untouched unless ``force``. With ``sync_folder`` false the folder's
+    Identical content is left untouched (``unchanged``). With ``sync_folder`` false the folder's
     fsync (which makes the rename itself survive a power cut) is left to the caller, who may do
     it once for many files (``sync_folders``).
     """
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     existed = path.exists()
-    if existed and not force and path.read_bytes() == data:
+    if existed and path.read_bytes() == data:
         return WriteResult(path, "unchanged", digest)
     replace_atomic(path, data, sync_folder)
     return WriteResult(path, "updated" if existed else "written", digest)

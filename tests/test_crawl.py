@@ -98,8 +98,10 @@ def test_a_changed_article_is_the_only_one_rewritten(snapshot: Path, tmp_path: P
         assert [name for name in before if before[name] != after[name]] == ["20201130A0G1JJ00.md"]
         assert "热度：99.9K" in after["20201130A0G1JJ00.md"].decode()
 
+        mirror.hits.clear()
         forced = _crawl(mirror, out, cli_env, "--force")
-        assert _summary(forced) == "5 discovered / 0 written / 5 updated / 0 unchanged / 2 skipped / 0 failed"
+        assert _summary(forced) == "5 discovered / 0 written / 0 updated / 5 unchanged / 2 skipped / 0 failed"
+        assert len(_article_fetches(mirror)) == 5  # fetched again, and left alone: identical
 
 
 def test_a_deleted_or_edited_file_is_written_again(snapshot: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:

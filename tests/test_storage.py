@@ -111,3 +111,23 @@ def test_stale_temp_files_of_a_killed_writer_are_removed_and_nothing_else(tmp_pa
     assert not any(path.exists() for path in stale)
     assert all(path.exists() for path in keep)
     assert remove_stale_temp_files(tmp_path / "missing") == []
+
+
+def test_a_layout_change_moves_the_article_and_an_identical_file_is_left_alone(tmp_path: Path) -> None:
+    from conftest import page
+
+    from crawler import extract
+    from pipelines.markdown_writer import OutputOptions, write_article
+
+    saved = page("rain-20250214A05WPR00")
+    article = extract(saved.url, saved.html.read_bytes())
+    flat = write_article(article, OutputOptions(root=tmp_path))
+    assert flat.outcome == "written" and flat.path == tmp_path / "qq" / "20250214A05WPR00.md"
+    mtime = flat.path.stat().st_mtime_ns
+    forced = write_article(article, OutputOptions(root=tmp_path, force=True))
+    assert forced.outcome == "unchanged" and flat.path.stat().st_mtime_ns == mtime  # --force: identical is left alone
+    bundle = write_article(article, OutputOptions(root=tmp_path, layout="bundle"))
+    assert bundle.outcome == "written" and bundle.path == tmp_path / "qq" / "20250214A05WPR00" / "index.md"
+    assert not flat.path.exists()  # moved, not copied: Hugo would publish one of the two
+    back = write_article(article, OutputOptions(root=tmp_path))
+    assert back.outcome == "written" and not bundle.path.exists() and back.path.is_file()
