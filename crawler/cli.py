@@ -42,7 +42,12 @@ LOG_PROGRESS_INTERVAL = 300
 def _settings(args: argparse.Namespace, crawls: bool = True) -> Any:
     """Project settings, then ``newsmd.toml`` (``--config``), then ``-s`` overrides; Scrapy's
     own settings object for a command that crawls, else the same values read without Scrapy."""
-    from crawler.config import ConfigError, apply_config, check_settings
+    from crawler.config import (
+        ConfigError,
+        apply_config,
+        check_settings,
+        unknown_setting,
+    )
 
     settings: Any
     if crawls:
@@ -59,6 +64,9 @@ def _settings(args: argparse.Namespace, crawls: bool = True) -> Any:
         name, separator, value = override.partition("=")
         if not separator or not name.strip():
             _usage_error(f"-s expects NAME=VALUE, got {override!r}")
+        problem = unknown_setting(name.strip())
+        if problem:
+            _usage_error(problem)
         settings.set(name.strip(), value, priority="cmdline")
     if args.config:
         settings.set("NEWSMD_CONFIG", args.config, priority="cmdline")
@@ -119,14 +127,19 @@ def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
 
 def _parse_command(args: argparse.Namespace) -> int:
     from crawler.extract import extract, page_url
+    from crawler.urls import given_http_url
     from pipelines.markdown_writer import OutputOptions, write_article
 
+    if args.url and given_http_url(args.url) is None:
+        _usage_error(f"{args.url}: not an absolute http(s) URL [bad_url]")
     pages = _saved_pages(args)
     if pages is None:
         return EXIT_USAGE
     if not pages:
         return EXIT_FAILED
     settings = _settings(args, crawls=False)
+    if args.output is not None:
+        _usable_output(Path(args.output))
     options = OutputOptions.from_settings(settings, args.output)
     if args.output is not None:
         _warn_about_time_zone(settings, args.output)
@@ -167,17 +180,21 @@ def _warn_about_time_zone(settings: Any, output: str | Path) -> None:
         print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
 
 
+def _usable_output(output: Path) -> None:
+    """Make the output folder, or stop with one line and exit status 2 (bad usage, for every command)."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _usage_error(f"cannot use {output} as the output folder: {error.strerror or error}")
+
+
 def _crawl_settings(args: argparse.Namespace, crawls: bool = True) -> Any:
     """Settings for a command that fetches: ``-s`` overrides, the output root, a quiet log unless
     ``-v``; Scrapy's settings object, or with ``crawls`` off the same values read without Scrapy."""
     settings = _settings(args, crawls)
     if args.output is not None:
         settings.set("OUTPUT_DIR", args.output, priority="cmdline")
-    output = Path(settings.get("OUTPUT_DIR", "output"))
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        _usage_error(f"cannot use {output} as the output folder: {error.strerror or error}")
+    _usable_output(Path(settings.get("OUTPUT_DIR", "output")))
     if not any(item.startswith("LOG_LEVEL=") for item in args.set):
         # Quiet: Scrapy's own log shows nothing; its errors come as one line each (_OneLineErrors).
         settings.set("LOG_LEVEL", "INFO" if args.verbose else "CRITICAL", priority="cmdline")
@@ -315,7 +332,12 @@ def _get_plain(urls: list[str], settings: Any) -> dict[str, int]:
 
 
 def _get_command(args: argparse.Namespace) -> int:
+    from crawler.urls import given_http_url
+
     urls = list(dict.fromkeys(args.urls))
+    not_urls = [url for url in urls if given_http_url(url) is None]
+    if not_urls:
+        _usage_error(f"{not_urls[0]}: not an absolute http(s) URL [bad_url]")
     plain = _crawl_settings(args, crawls=False)
     if len(urls) <= HANDFUL and plain.get("IMAGES") != "download" and not plain.getbool("GET_WITH_SCRAPY"):
         return _run_locked(plain, args.wait, lambda: _get_plain(urls, plain), len(urls))
@@ -370,6 +392,12 @@ def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None
         parse_since(args.since or "")
     except ValueError as error:
         _error(str(error))
+        return None
+    channel_options = [option for option, value in (("--channels", args.channels), ("--pages", args.pages),
+                                                     ("--hot", args.hot)) if value]
+    if channel_options:
+        _error(f"{', '.join(channel_options)} select Tencent channel feeds: they do nothing with "
+               f"{'--feed' if args.feed else '--sitemap'}")
         return None
     if args.feed:
         if args.since:

@@ -22,6 +22,7 @@ when there is one. ``-s NAME=VALUE`` on the command line still wins.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
@@ -78,6 +79,9 @@ def config_settings(path: str | Path) -> dict[str, Any]:
     sources = config.get("sources", {})
     if not isinstance(sources, dict) or not all(isinstance(table, dict) for table in sources.values()):
         raise ConfigError(f"{path}: [sources.<name>] must be tables")
+    for name in sources:
+        if (supported := misspelled_source(name)) is not None:
+            raise ConfigError(f"{path}: [sources.{name}] names no source: did you mean [sources.{supported}]?")
     layouts = {name: _choice(f"{path} [sources.{name}]", "layout", table["layout"])
                for name, table in sources.items() if "layout" in table}
     front_matter = {name: {key: value for key, value in table.items() if key != "layout"} for name, table in sources.items()}
@@ -139,3 +143,39 @@ class ConfigAddon:
 
     def update_settings(self, settings: BaseSettings) -> None:
         apply_config(settings)
+
+
+def _known_settings() -> set[str]:
+    from crawler import settings as project_settings
+
+    return {name for name in dir(project_settings) if name.isupper()} | {"NEWSMD_CONFIG"}
+
+
+def unknown_setting(name: str) -> str:
+    """The one-line refusal for ``-s NAME=…`` when ``NAME`` is no setting newsmd or Scrapy reads
+    (``IMAGE`` for ``IMAGES``): ``""`` for a known one."""
+    known = _known_settings()
+    if name in known:
+        return ""
+    from scrapy.settings import (
+        default_settings,  # Scrapy's own settings, read only for a name not newsmd's
+    )
+
+    known |= {setting for setting in dir(default_settings) if setting.isupper()}
+    if name in known:
+        return ""
+    close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.75)
+    return f"unknown setting {name}" + (f": did you mean {close[0]}?" if close else
+                                        " (crawler/settings.py and Scrapy's settings list them)")
+
+
+def misspelled_source(name: str) -> str | None:
+    """A ``[sources.NAME]`` section naming no supported source but close to one (``weixn``): the
+    supported name. Any other name may be a site without a parser (its folder name), and is kept."""
+    from crawler.sources import source_names
+
+    names = list(source_names())
+    if name in names:
+        return None
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return close[0] if close else None

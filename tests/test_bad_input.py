@@ -98,7 +98,7 @@ def test_newsmd_parse_exits_non_zero_with_one_line_and_writes_nothing(
         ["newsmd", "parse", str(saved), "--url", url, "-o", str(output)],
         capture_output=True, text=True, env=cli_env, timeout=60,
     )
-    assert result.returncode == 1
+    assert result.returncode == (2 if reason == "bad_url" else 1)  # a URL that is none is bad usage
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith(f"newsmd: error: {url}: ") and line.endswith(f"[{reason}]")

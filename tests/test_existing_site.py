@@ -48,7 +48,7 @@ def test_no_warning_outside_a_hugo_site(tmp_path: Path) -> None:
 
 def test_a_crawl_into_the_site_warns_once(tmp_path: Path, cli_env: dict[str, str]) -> None:
     site = _site(tmp_path)
-    result = subprocess.run(["newsmd", "get", "ftp://example.com/x", "-o", str(site / "content" / "posts")],
+    result = subprocess.run(["newsmd", "get", "http://127.0.0.1:9/x.html", "-o", str(site / "content" / "posts")],
                             capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
     warnings = [line for line in result.stderr.splitlines() if line.endswith("[time_zone]")]
     assert len(warnings) == 1 and warnings[0].startswith(f"newsmd: warning: {site / 'hugo.toml'}: no timeZone")

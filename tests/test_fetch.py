@@ -63,15 +63,15 @@ def test_newsmd_get_reports_each_failure_and_exits_non_zero(
     missing = "https://news.qq.com/rain/a/20240101A0MISS00"
     denied = "https://news.qq.com/rain/a/20240101A0AAAA00"
     unknown = "ftp://example.com/a.html"
-    result = _run(
-        ["newsmd", "get", REFERENCE.url, missing, denied, unknown, "-o", str(out), "-s", _mirror(local_site)], cli_env
-    )
+    refused = _run(["newsmd", "get", REFERENCE.url, unknown, "-o", str(out), "-s", _mirror(local_site)], cli_env)
+    assert refused.returncode == 2 and refused.stderr == f"newsmd: error: {unknown}: not an absolute http(s) URL [bad_url]\n"
+    assert not out.exists() or not list(out.rglob("*.md"))  # bad usage: nothing fetched
+    result = _run(["newsmd", "get", REFERENCE.url, missing, denied, "-o", str(out), "-s", _mirror(local_site)], cli_env)
     assert result.returncode == 1
     errors = sorted(line for line in result.stderr.splitlines() if line.startswith("newsmd: error:"))
     assert errors == sorted([
         f"newsmd: error: {missing}: HTTP 404 [http_error]",
         f"newsmd: error: {denied}: no article body: the answer is empty, thin or 'access denied' [thin_page]",
-        f"newsmd: error: {unknown}: not an absolute http(s) URL [bad_url]",
     ])
     assert "Traceback" not in result.stderr
     assert sorted(path.name for path in out.rglob("*.md")) == ["20250214A05WPR00.md"]

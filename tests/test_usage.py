@@ -184,3 +184,34 @@ def test_a_reader_that_goes_away_ends_the_output_without_a_traceback(tmp_path: P
     piped = subprocess.run(f"newsmd parse {tmp_path / 'saved'} -o {tmp_path / 'out'} | head -1", shell=True,
                            capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=120)
     assert piped.stdout.startswith("written ") and "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["get", "https://news.qq.com/rain/a/X", "-s", "IMAGE=download"], "unknown setting IMAGE: did you mean IMAGES?"),
+    (["get", "https://news.qq.com/rain/a/X", "-s", "NOPE=1"], "unknown setting NOPE"),
+    (["crawl", "--feed", "https://example.com/rss.xml", "--channels", "finance"], "--channels select Tencent channel feeds"),
+    (["parse", "PAGE", "--url", "ftp://example.com/a.html"], "ftp://example.com/a.html: not an absolute http(s) URL [bad_url]"),
+    (["get", "javascript:alert(1)"], "javascript:alert(1): not an absolute http(s) URL [bad_url]"),
+    (["parse", "PAGE", "-o", "FILE/out"], "cannot use"),
+    (["get", "https://news.qq.com/rain/a/X", "-o", "FILE/out"], "cannot use"),
+])
+def test_typos_and_bad_values_are_bad_usage_in_every_command(arguments: list[str], message: str, tmp_path: Path,
+                                                             cli_env: dict[str, str]) -> None:
+    from conftest import FIXTURES
+
+    (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")
+    page = str(FIXTURES / "qq" / "rain-20250214A05WPR00.html")
+    arguments = [page if item == "PAGE" else item.replace("FILE", str(tmp_path / "file")) for item in arguments]
+    result = subprocess.run(["newsmd", *arguments], capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_misspelt_source_section_in_newsmd_toml_is_named(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    from conftest import FIXTURES
+
+    (tmp_path / "newsmd.toml").write_text('[sources.weixn]\ncategories = ["微信"]\n\n[sources.ifeng]\nlayout = "flat"\n',
+                                          encoding="utf-8")
+    result = subprocess.run(["newsmd", "parse", str(FIXTURES / "qq" / "rain-20250214A05WPR00.html")], capture_output=True,
+                            text=True, env=cli_env, cwd=tmp_path, timeout=60)
+    assert result.returncode == 2 and "[sources.weixn] names no source: did you mean [sources.weixin]?" in result.stderr
