@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 _SAFE_IN_MARKDOWN = "/:?#[]@!$&'*+,;=%~-._"
@@ -54,18 +53,24 @@ def host_of(url: str) -> str:
 def registrable_domain(url: str) -> str:
     """The site a URL belongs to: ``news.qq.com`` and ``new.qq.com`` are both ``qq.com``."""
     host = host_of(url)
-    return _suffix_list()(host).top_domain_under_public_suffix or host
+    found = _public_suffix_split(host)
+    return found[0] if found else host
 
 
 def site_label(url: str) -> str:
     """The site's own name in a URL's host: ``www.example.co.uk`` -> ``example``, ``""`` when none."""
-    return str(_suffix_list()(host_of(url)).domain)
+    found = _public_suffix_split(host_of(url))
+    return found[1] if found else ""
 
 
 @cache
-def _suffix_list() -> Any:
-    """The public suffix list bundled with tldextract (never fetched: crawls run offline too),
-    loaded on first use: a Tencent page needs none of it."""
-    import tldextract
+def _public_suffix_split(host: str) -> tuple[str, str] | None:
+    """``(registrable domain, its name)`` of ``host`` by the public suffix list bundled with ``tld``
+    (never fetched: crawls run offline too; ``tld`` is what trafilatura's URL checks load anyway,
+    so the generic path reads the list once), ``None`` for an address or a name with no public suffix."""
+    from tld import get_tld
 
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    if not host:
+        return None
+    result = get_tld(host, fix_protocol=True, as_object=True, fail_silently=True, search_private=False)
+    return (str(result.fld), str(result.domain)) if result is not None and not isinstance(result, str) else None
