@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from crawler.errors import ExtractionError
+from crawler.printable import printable, printable_log_records
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 INTERRUPTED = "interrupted"
@@ -94,19 +95,31 @@ def _usage_error(message: str) -> NoReturn:
     raise SystemExit(EXIT_USAGE)
 
 
+def _warning(message: str) -> None:
+    print(f"newsmd: warning: {printable(message)}", file=sys.stderr, flush=True)
+
+
 def _error(message: str) -> None:
-    print(f"newsmd: error: {message}", file=sys.stderr)
+    print(f"newsmd: error: {printable(message)}", file=sys.stderr)
 
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 """The saved pages ``newsmd parse DIR`` reads, in the folder and every folder below it."""
 
 
+def _read_at_most(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(limit)
+
+
 def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
     """The pages ``newsmd parse`` was given: a file, ``-`` (stdin) or a folder's pages (recursively);
     ``None`` after a message."""
+    from crawler.extract import MAX_PAGE_BYTES
+
+    limit = MAX_PAGE_BYTES + 1  # enough to tell a page over the cap (too_large): never the whole of /dev/zero
     if args.page == "-":
-        return [("<stdin>", sys.stdin.buffer.read())]
+        return [("<stdin>", sys.stdin.buffer.read(limit))]
     page = Path(args.page)
     if page.is_dir():
         if args.url or args.output is None:
@@ -119,7 +132,7 @@ def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
     else:
         files = [page]
     try:
-        return [(str(path), path.read_bytes()) for path in files]
+        return [(str(path), _read_at_most(path, limit)) for path in files]
     except OSError as error:
         _error(f"cannot read {error.filename}: {error.strerror or error}")
         return None
@@ -249,7 +262,7 @@ class _OneLineErrors(logging.Handler):
             return
         message = record.getMessage().strip()
         first_line = message.splitlines()[0] if message else record.name
-        print(f"newsmd: error: {first_line} (newsmd -v shows more)", file=sys.stderr, flush=True)
+        print(f"newsmd: error: {printable(first_line)} (newsmd -v shows more)", file=sys.stderr, flush=True)
 
 
 def _report(signals: Any) -> None:
@@ -263,10 +276,10 @@ def _report(signals: Any) -> None:
         _error(f"{url}: {detail} [{reason}]")
 
     def on_image_failed(url: str, image_url: str, detail: str) -> None:
-        print(f"newsmd: warning: {url}: {detail} [image_failed]", file=sys.stderr, flush=True)
+        _warning(f"{url}: {detail} [image_failed]")
 
     def on_warning(url: str, reason: str, detail: str) -> None:
-        print(f"newsmd: warning: {url}: {detail} [{reason}]", file=sys.stderr, flush=True)
+        _warning(f"{url}: {detail} [{reason}]")
 
     def on_progress(line: str) -> None:
         print(f"progress: {line}", file=sys.stderr, flush=True)
@@ -613,6 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsmd`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
+    printable_log_records()
     return int(args.handler(args))
 
 

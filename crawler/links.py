@@ -186,6 +186,8 @@ def _json_feed(data: bytes, base_url: str) -> list[Link]:
             continue
         url = item.get("url") or item.get("external_url") or ""
         version = item.get("date_modified") or item.get("date_published") or ""
+        if isinstance(version, int | float) and not isinstance(version, bool):
+            version = str(version)  # a Unix time where the spec asks for RFC 3339: still the item's stamp
         if isinstance(url, str) and isinstance(version, str):
             candidates.append((url, version))
     return _links(candidates, base_url)

@@ -393,3 +393,19 @@ def test_a_million_entry_sitemap_is_read_within_flat_memory(tmp_path: Path) -> N
     count, peak_mb = map(int, result.stdout.split())
     assert count == 50_001  # one past the cap: the caller reports it
     assert peak_mb < 250, f"peak RSS {peak_mb} MB"
+
+
+def test_a_numeric_json_feed_stamp_is_read_and_control_characters_never_reach_the_terminal(
+    local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    toutiao = ARTICLES[2]
+    local_site.serve("/article/7404384826024935990/", toutiao.html.read_bytes())
+    local_site.serve("/feed.json", json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": "1", "url": toutiao.url, "date_modified": 1723967697},  # a Unix time, not RFC 3339
+        {"id": "2", "url": "https://evil.example.net/\x1b[2J\x1b]0;pwned\x07\x08x.html"},
+    ]}).encode(), content_type="application/feed+json")
+    out = tmp_path / "content"
+    result = _crawl(["newsmd", "crawl", "--feed", "https://feeds.example.org/feed.json", "-o", str(out)], local_site, out, cli_env)
+    assert result.stderr.splitlines()[-1].startswith("2 discovered / 1 written"), result.stderr
+    assert not set("\x1b\x07\x08") & set(result.stderr)  # no escape sequence reaches the terminal or the log
+    assert "\\x1b[2J\\x1b]0;pwned\\x07\\x08x.html" in result.stderr and "[offsite_link]" in result.stderr

@@ -215,3 +215,11 @@ def test_a_misspelt_source_section_in_newsmd_toml_is_named(tmp_path: Path, cli_e
     result = subprocess.run(["newsmd", "parse", str(FIXTURES / "qq" / "rain-20250214A05WPR00.html")], capture_output=True,
                             text=True, env=cli_env, cwd=tmp_path, timeout=60)
     assert result.returncode == 2 and "[sources.weixn] names no source: did you mean [sources.weixin]?" in result.stderr
+
+
+def test_parse_reads_no_more_than_the_size_cap(cli_env: dict[str, str]) -> None:
+    """``parse - < /dev/zero`` would never end (or end in a MemoryError) if it read the whole input first."""
+    with open("/dev/zero", "rb") as endless:
+        result = subprocess.run(["newsmd", "parse", "-", "--url", "https://news.qq.com/rain/a/20250214A05WPR00"],
+                                stdin=endless, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert result.returncode == 1 and result.stderr.rstrip().endswith("[too_large]") and "Traceback" not in result.stderr

@@ -12,6 +12,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.config import ConfigError, apply_config, check_settings
 from crawler.interrupt import SignalRecorder
+from crawler.printable import printable_log_records
 from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
 from crawler.run_summary import crawl_summary, run_failed
 from crawler.state import StateFileError
@@ -24,6 +25,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         assert self.crawler_process and self.settings is not None
+        printable_log_records()
         try:
             effective = self.settings.copy()
             apply_config(effective)  # newsmd.toml may move the output folder, and with it the state file

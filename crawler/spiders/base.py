@@ -107,7 +107,8 @@ class ArticleSpider(Spider):
             self.report_failure(url, "http_error", f"HTTP {response.status}", document=document, meta=meta)
         else:
             message = failure.getErrorMessage() or repr(failure.value)
-            reason = "too_large" if "larger than download max size" in message else "download_error"
+            too_large = "larger than download max size" in message or "DOWNLOAD_MAXSIZE" in message  # or a bomb
+            reason = "too_large" if too_large else "download_error"
             self.report_failure(url, reason, message, document=document, meta=meta)
 
     def retry_document(self, response: Response, reason: str, detail: str) -> Iterator[Request]:
