@@ -48,7 +48,8 @@ class MirrorMiddleware:
     The setting maps a host to a base URL, e.g. ``{"news.qq.com": "http://127.0.0.1:8123"}``:
     ``https://news.qq.com/rain/a/X?y`` is fetched as ``http://127.0.0.1:8123/rain/a/X?y``, and the
     spider sees a response for ``https://news.qq.com/rain/a/X?y``, so parsing and
-    canonicalisation work exactly as on the live site.
+    canonicalisation work exactly as on the live site. A request a ``--resume`` folder saved with
+    another run's mirror address goes to this run's mirror (or, without one, to the real site).
     """
 
     def __init__(self, mirror: dict[str, str]) -> None:
@@ -59,6 +60,12 @@ class MirrorMiddleware:
         return cls(crawler.settings.getdict("MIRROR"))
 
     def process_request(self, request: Request) -> Request | None:
+        original = request.meta.get(_ORIGINAL_URL)
+        if original is not None:  # rewritten before: by this run, or by the run a --resume folder saved
+            target = mirrored_url(original, self.mirror) or original
+            if target == request.url:
+                return None
+            return request.replace(url=target, meta={**request.meta, _ORIGINAL_URL: original}, dont_filter=True)
         target = mirrored_url(request.url, self.mirror)
         if target is None:
             return None

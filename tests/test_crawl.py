@@ -689,3 +689,26 @@ def test_newsmd_get_meets_faults_as_a_crawl_does(snapshot: Path, tmp_path: Path,
     fetches = _article_fetches(mirror)
     assert {article_id: fetches.count(f"GET /rain/a/{article_id}") for article_id in fetched} == fetched
     assert "Traceback" not in result.stderr
+
+
+def test_a_resumed_crawl_reaches_this_runs_mirror_not_the_last_ones(snapshot: Path, tmp_path: Path,
+                                                                      cli_env: dict[str, str]) -> None:
+    """The saved queue holds requests rewritten to the previous run's mirror port; they must reach this run's."""
+    reference, resumed, job = tmp_path / "reference", tmp_path / "resumed", tmp_path / "job"
+    with MirrorServer(snapshot) as mirror:
+        assert _crawl(mirror, reference, cli_env).returncode == 0
+    with MirrorServer(snapshot, article_delay=2.0) as first:
+        command = _resume_command(first, resumed, job, "-s", "CONCURRENT_REQUESTS=1")
+        stopped = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=cli_env, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while not _article_fetches(first) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stopped.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy saves the queue in the job folder
+        stopped.communicate(timeout=60)
+    assert stopped.returncode == 130
+    with MirrorServer(snapshot) as second:  # another port: the first mirror is gone
+        restarted = subprocess.run(_resume_command(second, resumed, job), capture_output=True, text=True, env=cli_env,
+                                   cwd=ROOT, timeout=180)
+    assert restarted.returncode == 0, (first.base_url, second.base_url, restarted.stderr)
+    assert "Connection refused" not in restarted.stderr and "0 failed" in _summary(restarted)
+    assert _files(resumed) == _files(reference)

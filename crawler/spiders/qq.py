@@ -15,6 +15,7 @@ from scrapy.http import Response
 
 from crawler.article import Article
 from crawler.errors import ExtractionError
+from crawler.middlewares import requested_url
 from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
@@ -97,7 +98,8 @@ class QQSpider(ArticleSpider):
             self.warn(response.url, "stopped_early", f"channel {channel}: stopped at page {page} of {self.pages}: "
                       f"its last {stale_limit} pages brought no article not seen before")
             return
-        yield self._feed_request(response.request.url if response.request else response.url, channel, page + 1)
+        feed_url = requested_url(response.request) if response.request else response.url  # not the mirror's address
+        yield self._feed_request(feed_url, channel, page + 1)
 
     def parse_hot(self, response: Response) -> Iterator[Request]:
         """The hot list: schedule its new articles."""
