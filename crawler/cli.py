@@ -221,7 +221,7 @@ def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], ur
     return the exit status. With ``urls`` (the pages asked for), fewer handled is a failure."""
     from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
     from crawler.run_summary import run_failed
-    from crawler.state import StateFileError
+    from crawler.state import StateFileError, UnusablePath
 
     _warn_about_time_zone(settings, settings.get("OUTPUT_DIR", "output"))
     try:
@@ -230,6 +230,9 @@ def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], ur
     except RunLocked as error:
         _error(f"{error} [locked]")
         return EXIT_LOCKED
+    except UnusablePath as error:
+        _error(str(error))
+        return EXIT_USAGE
     except StateFileError as error:
         _error(f"{error} [state_file]")
         return EXIT_FAILED

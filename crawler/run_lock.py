@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from crawler.state import ArticleState, state_path
+from crawler.state import ArticleState, state_path, unusable
 
 EXIT_LOCKED = 75
 """Exit status of a run refused because another run holds its lock (``EX_TEMPFAIL``: try later)."""
@@ -40,8 +40,11 @@ def run_lock(settings: Any, wait: bool = False) -> Iterator[None]:
     held: list[int] = []
     try:
         for path in lock_files(settings):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                raise unusable(path, error, "the run's lock file") from None
             held.append(descriptor)
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

@@ -8,6 +8,7 @@ found in feeds and sitemaps are recorded with the update stamp they had when wri
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import sqlite3
 import weakref
@@ -79,9 +80,34 @@ class StateFileError(Exception):
     """The state file cannot be used; the message names it, says why and how to fix it."""
 
 
+class UnusablePath(StateFileError):
+    """A file or folder a run needs (state file, lock, job or output folder) cannot be opened or
+    written: no permission, a read-only file system, a folder where a file belongs. Bad usage (exit 2)."""
+
+
+def unusable(path: Path, error: BaseException, what: str) -> StateFileError:
+    """The one-line refusal for ``path`` that ``error`` (an ``OSError`` or SQLite's) makes unusable as ``what``."""
+    text = str(error)
+    if getattr(error, "errno", None) == errno.ENOSPC or "disk is full" in text:
+        return StateFileError(f"{path}: the disk is full; free some space and run again")
+    reason = getattr(error, "strerror", None) or text
+    return UnusablePath(f"cannot use {path} as {what}: {reason}; make it writable by this user, or choose "
+                        "another place (-o DIR, -s STATE_FILE=PATH, --resume DIR)")
+
+
 def rebuild_hint(path: Path) -> str:
     """The command that rebuilds the state file at ``path`` from the article files beside it."""
     return f"newsmd state rebuild {path.parent}" + ("" if path.name == STATE_FILE_NAME else f" --state {path}")
+
+
+_UNUSABLE_SQLITE = ("unable to open database file", "readonly database", "disk is full", "disk I/O error")
+_SCHEMA = {
+    "articles": {"source", "article_id", "feed_version", "content_hash", "path", "updated_at"},
+    "images": {"source", "article_id", "url", "file"},
+    "links": {"url", "version", "updated_at", "path", "content_hash"},
+    "failures": {"url", "reason", "permanent", "attempts", "version", "updated_at"},
+}
+"""The columns each table must have; an older newsmd's files are migrated before the check."""
 
 
 class ArticleState:
@@ -99,15 +125,19 @@ class ArticleState:
         self.path = Path(path)
         self._pending = 0
         self._resolved_folders: dict[Path, Path] = {}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=timeout)
             self._open()
+        except OSError as error:
+            raise unusable(self.path, error, "the state file") from None
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error):
-                raise self._damaged(error) from None
-            raise StateFileError(f"{self.path}: the state file is locked by another program ({error}); "
-                                 "wait for it to finish") from None
+            if "locked" in str(error):
+                raise StateFileError(f"{self.path}: the state file is locked by another program ({error}); "
+                                     "wait for it to finish") from None
+            if any(words in str(error) for words in _UNUSABLE_SQLITE) or self.path.is_dir():
+                raise unusable(self.path, error, "the state file") from None
+            raise self._damaged(error) from None
         except sqlite3.DatabaseError as error:
             raise self._damaged(error) from None
 
@@ -148,6 +178,11 @@ class ArticleState:
         for column in ("path", "content_hash"):  # state files of earlier versions
             if column not in link_columns:
                 self._db.execute(f"ALTER TABLE links ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        for table, columns in _SCHEMA.items():
+            missing = columns - {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if missing:  # a table of the same name written by another program
+                raise sqlite3.DatabaseError(f"its table {table} lacks {', '.join(sorted(missing))}: not a state file "
+                                            "of this newsmd")
         self._db.commit()
         self._db.execute("BEGIN IMMEDIATE")  # fails now, not mid-crawl, when another program holds the lock
         self._db.commit()

@@ -15,7 +15,7 @@ from crawler.interrupt import SignalRecorder
 from crawler.printable import printable_log_records
 from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
 from crawler.run_summary import crawl_summary, run_failed
-from crawler.state import StateFileError
+from crawler.state import StateFileError, UnusablePath
 
 
 class Command(ScrapyCrawlCommand):
@@ -35,6 +35,10 @@ class Command(ScrapyCrawlCommand):
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 signals = SignalRecorder(self.crawler_process)
                 self.crawler_process.start()
+        except UnusablePath as error:
+            print(f"newsmd: error: {error}", file=sys.stderr)
+            self.exitcode = 2
+            return
         except (RunLocked, StateFileError, ConfigError) as error:
             reason = {RunLocked: "locked", StateFileError: "state_file"}.get(type(error), "config")
             print(f"newsmd: error: {error} [{reason}]", file=sys.stderr)
