@@ -19,6 +19,11 @@ SOURCE_LAYOUT: dict[str, str] = {}
 SOURCE_FRONT_MATTER: dict[str, dict] = {}
 # Images: "remote" keeps the source's URLs; "download" stores them in each article's page bundle.
 IMAGES = "remote"
+# What --images download may store (bytes; 0: no cap): one image, one article's images, one run's
+# images. An image past a cap keeps its remote URL and is reported (image_failed) with the cap's name.
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+IMAGES_MAX_BYTES_PER_ARTICLE = 50 * 1024 * 1024
+IMAGES_MAX_BYTES_PER_RUN = 1024 * 1024 * 1024
 # Site-root path of OUTPUT_DIR in the built site (for the thumbnail); empty: guessed from a
 # "content" folder in OUTPUT_DIR ("site/content/posts" -> "/posts/"), else "/".
 CONTENT_URL_PATH = ""

@@ -134,6 +134,11 @@ class ArticleImagesPipeline(FilesPipeline):
         self.options = OutputOptions.from_settings(settings)
         self.url_prefix = content_url_path(self.options.root, settings.get("CONTENT_URL_PATH", ""))
         self.state = crawl_state(crawler)  # the spider's connection: the spider closes it
+        self.image_cap = settings.getint("IMAGE_MAX_BYTES")
+        self.budgets = {"IMAGES_MAX_BYTES_PER_ARTICLE": settings.getint("IMAGES_MAX_BYTES_PER_ARTICLE"),
+                        "IMAGES_MAX_BYTES_PER_RUN": settings.getint("IMAGES_MAX_BYTES_PER_RUN")}
+        self.stored_bytes: dict[str, int] = {}
+        """Bytes stored this run, per article (its source and ID) and in all (``""``)."""
         logging.getLogger("scrapy.pipelines.media").addFilter(_MEDIA_LOG_FILTER)
 
     @classmethod
@@ -155,8 +160,8 @@ class ArticleImagesPipeline(FilesPipeline):
         if not isinstance(item, Article):
             return []
         referer = item.url or item.canonical_url
-        return [Request(url, headers={"Referer": referer}, meta={PAGE_MADE: referer}, callback=NO_CALLBACK)
-                for url in self._image_urls(item)]
+        meta = {PAGE_MADE: referer, **({"download_maxsize": self.image_cap} if self.image_cap else {})}
+        return [Request(url, headers={"Referer": referer}, meta=meta, callback=NO_CALLBACK) for url in self._image_urls(item)]
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> Deferred[FileInfo | None] | None:
         known = self.state.image_file(item.source, item.article_id, request.url)
@@ -185,10 +190,21 @@ class ArticleImagesPipeline(FilesPipeline):
         except NotARasterImage:
             self.crawler.stats.inc_value("newsmd/images/not_raster")
             raise
+        self._spend(f"{item.source}/{item.article_id}", len(response.body))
         result = await super().media_downloaded(response, request, info, item=item)
         self.state.record_image(item.source, item.article_id, request.url, PurePosixPath(result["path"]).name)
         self.crawler.stats.inc_value("newsmd/images/downloaded")
         return result
+
+    def _spend(self, article: str, size: int) -> None:
+        """Count ``size`` bytes against the article's and the run's image budgets, or refuse the image."""
+        for setting, key in (("IMAGES_MAX_BYTES_PER_ARTICLE", article), ("IMAGES_MAX_BYTES_PER_RUN", "")):
+            cap = self.budgets[setting]
+            if cap and self.stored_bytes.get(key, 0) + size > cap:
+                self.crawler.stats.inc_value("newsmd/images/over_budget")
+                raise ImageNotStored(f"over the {cap}-byte budget {setting}")
+        for key in (article, ""):
+            self.stored_bytes[key] = self.stored_bytes.get(key, 0) + size
 
     def _share(self, source: PurePosixPath, target: PurePosixPath) -> None:
         """Put the stored image ``source`` at ``target`` too (paths below the output root)."""

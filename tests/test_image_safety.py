@@ -95,3 +95,21 @@ def test_an_image_is_never_written_through_a_planted_symlink(local_site: LocalSi
     assert outside.read_bytes() == b"not yours"
     assert not victim.is_symlink() and victim.read_bytes() == (IMAGES / "python.jpg").read_bytes()
     assert not list(bundle.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(("setting", "stored"), [
+    ("IMAGE_MAX_BYTES=500", {1}),  # the pictures served are 543, 1,020 and 432 bytes: the WebP alone fits
+    ("IMAGES_MAX_BYTES_PER_ARTICLE=1000", {1, 2}),  # whichever come first, not all three
+    ("IMAGES_MAX_BYTES_PER_RUN=1000", {1, 2}),
+])
+def test_image_budgets_cap_what_one_image_one_article_and_one_run_store(
+    setting: str, stored: set[int], local_site: LocalSite, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    serve_article_and_images(local_site)
+    result = _get(local_site, [ARTICLE.url], tmp_path / "out", cli_env, "-s", setting, "-s", "CONCURRENT_REQUESTS=1")
+    assert result.returncode == 0, result.stderr
+    bundle = tmp_path / "out" / "qq" / "20190907A081B000"
+    assert len([path for path in bundle.iterdir() if path.suffix != ".md"]) in stored
+    warned = [line for line in result.stderr.splitlines() if line.endswith("[image_failed]")]
+    name = setting.split("=", 1)[0]
+    assert any(name in line or "max size" in line for line in warned), result.stderr
