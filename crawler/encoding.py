@@ -110,6 +110,39 @@ def _mostly_utf8(body: bytes) -> str | None:
     return text if valid >= _SURE_SAMPLE and invalid <= valid * _UTF8_ERRORS_TOLERATED else None
 
 
+def _foreign_run_end(body: bytes, start: int) -> int:
+    """Where a run of two-byte GBK characters from ``start`` ends: at an ASCII byte between them, or
+    where UTF-8 resumes (three valid UTF-8 characters in a row, which GBK text almost never forms)."""
+    position = start
+    while position < len(body) and body[position] >= 0x80:
+        if position > start and _strict(body[position:position + 9], "utf-8") is not None:
+            break
+        position += 2
+    return min(position, len(body))
+
+
+def _utf8_with_foreign_runs(body: bytes) -> str | None:
+    """A page declared UTF-8 (or not declared) with runs of another encoding pasted in (a GBK quote in a UTF-8
+    article): UTF-8 where it is valid, each bad run read as GB18030, so only that run can be
+    wrong; ``None`` when valid UTF-8 is not most of the page's non-ASCII text."""
+    parts: list[str] = []
+    position, foreign = 0, 0
+    while position < len(body):
+        try:
+            parts.append(body[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            start = position + error.start
+            parts.append(body[position:start].decode("utf-8"))
+            end = _foreign_run_end(body, start)
+            parts.append(body[start:end].decode("gb18030", errors="replace"))
+            foreign += end - start
+            position = end
+    text = "".join(parts)
+    utf8_chars = sum(ord(char) > 0x7F for char in text) - foreign // 2
+    return text if utf8_chars >= max(_SURE_SAMPLE, foreign) else None
+
+
 def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
     """Return the page text: BOM, then (all but a few bytes) valid UTF-8, then the best of declared,
     GB18030 and Big5."""
@@ -120,6 +153,8 @@ def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
         return text
     declared = _codec(http_content_type_encoding(header_value(headers, "Content-Type")))
     declared = declared or _codec(html_body_declared_encoding(body))
+    if declared in (None, "utf-8") and (text := _utf8_with_foreign_runs(body)) is not None:
+        return text
     candidates = dict.fromkeys(name for name in (declared, *_CHINESE_CODECS) if name)
     decoded = [(text, name) for name in candidates if (text := _strict(body, name)) is not None]
     single_byte = declared is not None and declared not in _CHINESE_CODECS and "utf" not in declared.lower()

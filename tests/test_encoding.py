@@ -100,3 +100,14 @@ def test_a_latin_page_declared_single_byte_stays_latin() -> None:
 
 def test_a_gbk_page_with_a_few_utf8_looking_bytes_stays_gbk() -> None:
     assert decode_html(_encoded("gbk")).count("数据") == UTF8_TEXT.count("数据") > 0
+
+
+def test_a_gbk_run_in_a_page_declared_utf8_spoils_only_itself() -> None:
+    """A quote pasted in GBK into a UTF-8 article: the article reads as UTF-8, the quote as GBK."""
+    from conftest import page
+
+    reference = page("rain-20250214A05WPR00").html.read_bytes()
+    quote = "这是一段用GBK编码粘贴进来的引文，共三十六个汉字左右的长度，用来测试解码。"
+    mixed = reference.replace("股东频繁高位减持".encode(), quote.encode("gbk") + "股东频繁高位减持".encode(), 1)
+    text = decode_html(mixed)
+    assert quote in text and "乘上DeepSeek东风的青云科技" in text and "\ufffd" not in text
