@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -197,19 +198,50 @@ class PlainFetcher:
         cap, timeout = self.options.max_bytes, self.options.timeout
         deadline = time.monotonic() + timeout
         with self.session.get(url, stream=True, allow_redirects=False, timeout=timeout) as response:
-            declared = response.headers.get("Content-Length", "")
-            if cap and declared.isdigit() and int(declared) > cap:
-                raise FetchFailed("too_large", f"the answer is {declared} bytes, over the {cap}-byte cap "
-                                  "(DOWNLOAD_MAXSIZE)")
-            chunks, size = [], 0
-            for chunk in response.iter_content(_CHUNK):
-                size += len(chunk)
-                if cap and size > cap:
-                    raise FetchFailed("too_large", f"the answer is over the {cap}-byte cap (DOWNLOAD_MAXSIZE)")
-                if time.monotonic() > deadline:
-                    raise requests.Timeout(f"took longer than {timeout} seconds")
-                chunks.append(chunk)
-            return _Answer(response.status_code, response.headers, b"".join(chunks))
+            # DOWNLOAD_TIMEOUT bounds the whole answer, as in a crawl: a server that sends a byte a
+            # second never times out a read, so the answer is closed under it when time is up
+            watchdog = threading.Timer(max(deadline - time.monotonic(), 0), _abort, (response,))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                return self._body(response, cap, deadline, timeout)
+            except (requests.RequestException, OSError, AttributeError, ValueError):
+                if time.monotonic() >= deadline:
+                    raise requests.Timeout(f"took longer than {timeout} seconds") from None
+                raise
+            finally:
+                watchdog.cancel()
+
+    @staticmethod
+    def _body(response: requests.Response, cap: int, deadline: float, timeout: float) -> _Answer:
+        declared = response.headers.get("Content-Length", "")
+        if cap and declared.isdigit() and int(declared) > cap:
+            raise FetchFailed("too_large", f"the answer is {declared} bytes, over the {cap}-byte cap "
+                              "(DOWNLOAD_MAXSIZE)")
+        chunks, size = [], 0
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if cap and size > cap:
+                raise FetchFailed("too_large", f"the answer is over the {cap}-byte cap (DOWNLOAD_MAXSIZE)")
+            if time.monotonic() > deadline:
+                raise requests.Timeout(f"took longer than {timeout} seconds")
+            chunks.append(chunk)
+        if time.monotonic() > deadline:  # cut short by the watchdog: not the whole answer
+            raise requests.Timeout(f"took longer than {timeout} seconds")
+        return _Answer(response.status_code, response.headers, b"".join(chunks))
+
+
+def _abort(response: requests.Response) -> None:
+    """End an answer that another thread is still reading: shut its socket down (closing it alone
+    does not wake a read blocked on it)."""
+    connection = getattr(response.raw, "connection", None) or getattr(response.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    response.close()
 
 
 def unreachable_host(error: BaseException) -> bool:

@@ -180,3 +180,45 @@ def test_a_handful_of_urls_is_fetched_without_starting_scrapy(local_site: LocalS
     command = [sys.executable, "-c", probe, "get", REFERENCE.url, "-o", str(tmp_path), "-s", _mirror(local_site)]
     assert _run(command, cli_env).stdout.splitlines()[-1] == "False 0"
     assert _run([*command, "-s", "GET_WITH_SCRAPY=True"], cli_env).stdout.splitlines()[-1] == "True 0"
+
+
+def test_download_timeout_bounds_the_whole_answer_of_a_server_that_drips(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """A server sending a byte at a time never lets a read time out; DOWNLOAD_TIMEOUT still ends the answer."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def drip() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
+                for _ in range(600):
+                    if stop.is_set():
+                        break
+                    try:
+                        connection.sendall(b"<")
+                    except OSError:
+                        break
+                    time.sleep(0.1)
+
+    threading.Thread(target=drip, daemon=True).start()
+    port = listener.getsockname()[1]
+    started = time.monotonic()
+    try:
+        result = _run(["newsmd", "get", f"http://127.0.0.1:{port}/news/1.html", "-o", str(tmp_path), "-s", "DOWNLOAD_TIMEOUT=2",
+                       "-s", "RETRY_TIMES=0", "-s", "ROBOTSTXT_OBEY=False"], cli_env)
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 15
+    assert result.returncode == 1 and "took longer than 2" in result.stderr and "[download_error]" in result.stderr
