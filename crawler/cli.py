@@ -273,6 +273,10 @@ def _report(signals: Any) -> None:
     from crawler import signals as newsmd
 
     def on_written(article: Any, result: Any) -> None:
+        if _PRINTED_ARTICLES:  # get -o -: the article itself, as parse prints it
+            sys.stdout.write(result.path.read_text(encoding="utf-8"))
+            sys.stdout.flush()
+            return
         print(f"{result.outcome} {result.path}", flush=True)
 
     def on_failed(url: str, reason: str, detail: str) -> None:
@@ -348,12 +352,32 @@ def _get_plain(urls: list[str], settings: Any) -> dict[str, int]:
 
 
 def _get_command(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
     from crawler.urls import given_http_url
 
     urls = list(dict.fromkeys(args.urls))
     not_urls = [url for url in urls if given_http_url(url) is None]
     if not_urls:
         _usage_error(f"{not_urls[0]}: not an absolute http(s) URL [bad_url]")
+    if args.output != "-":
+        return _get_into(args, urls)
+    if args.images == "download":
+        _usage_error("-o - prints the articles: downloaded images need a folder (-o DIR)")
+    _PRINTED_ARTICLES.append(True)
+    args.output = tempfile.mkdtemp(prefix="newsmd-get-")  # written there as ever, printed, then gone
+    try:
+        return _get_into(args, urls)
+    finally:
+        shutil.rmtree(args.output, ignore_errors=True)
+
+
+_PRINTED_ARTICLES: list[bool] = []
+"""Set by ``get -o -``: each article written is printed (the Markdown) instead of its path."""
+
+
+def _get_into(args: argparse.Namespace, urls: list[str]) -> int:
     plain = _crawl_settings(args, crawls=False)
     if len(urls) <= HANDFUL and plain.get("IMAGES") != "download" and not plain.getbool("GET_WITH_SCRAPY"):
         return _run_locked(plain, args.wait, lambda: _get_plain(urls, plain), len(urls))
@@ -548,9 +572,19 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _channel_names() -> list[str]:
+    from crawler.sources.qq_feed import CHANNELS
+
+    return list(CHANNELS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``newsmd``."""
-    parser = argparse.ArgumentParser(prog="newsmd", description="News articles to Hugo Markdown.")
+    parser = argparse.ArgumentParser(
+        prog="newsmd", description="News articles to Hugo Markdown.", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status: 0 every page became a file; 1 a page, feed or the state file failed; 2 bad usage; "
+               "75 another run uses the\nsame output or job folder; 130/143 a crawl stopped by SIGINT/SIGTERM; "
+               "141 the reader of the output went away")
     parser.add_argument("--version", action=_VersionAction,
                         help="show newsmd's version, with Scrapy's and Python's, and exit")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -562,8 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse.set_defaults(handler=_parse_command)
 
     get = commands.add_parser("get", help="fetch article URLs and write them")
-    get.add_argument("urls", nargs="+", metavar="URL")
-    get.add_argument("-o", "--output", help="output root (default: OUTPUT_DIR, output/)")
+    get.add_argument("urls", nargs="+", metavar="URL",
+                     help="article URLs (http or https) of a supported source or any news site")
+    get.add_argument("-o", "--output", help="output root (default: OUTPUT_DIR, output/); - prints the articles")
     get.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     get.set_defaults(handler=_get_command)
 
@@ -573,10 +608,12 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--sitemap", metavar="URL", nargs="?", const="",
                        help="crawl the articles of a sitemap (index, news sitemap); after qq: Tencent's own "
                             "(default https://news.qq.com/sitemap/index.xml), for backfill")
-    crawl.add_argument("--since", metavar="DATE", help="with --sitemap: skip entries whose lastmod is older")
+    crawl.add_argument("--since", metavar="DATE",
+                       help="with --sitemap: skip entries whose lastmod is older (YYYY-MM-DD, or a full ISO 8601 time)")
     crawl.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                        help="with --feed/--sitemap: also follow links to HOST and its subdomains (repeatable; * for any site)")
-    crawl.add_argument("--channels", help="comma-separated channels (default: news)")
+    crawl.add_argument("--channels", help="comma-separated channels (default: news): " + ", ".join(_channel_names())
+                       + ", or a full id news_news_<name>")
     crawl.add_argument("--pages", type=_positive_int, help="feed pages per channel (default: 1)")
     crawl.add_argument("--hot", action="store_true", help="also follow the hot list")
     crawl.add_argument("--force", action="store_true", help="fetch and rewrite every article")
@@ -623,12 +660,19 @@ def build_parser() -> argparse.ArgumentParser:
             "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
             help="override a Scrapy setting (repeatable)",
         )
+    _COMMAND_PARSERS.update({"parse": parse, "get": get, "crawl": crawl, "site": site, "state": state})
     return parser
+
+
+_COMMAND_PARSERS: dict[str, argparse.ArgumentParser] = {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsmd`` command; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's own parser, with its own usage line, not the top level's
+        _COMMAND_PARSERS.get(args.command, parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     printable_log_records()
     return int(args.handler(args))
 

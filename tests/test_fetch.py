@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, LocalSite, page
 
+from crawler import extract, render
+
 REFERENCE = page("rain-20250214A05WPR00")
 CHANNEL = page("channel-finance-20190923000843")
 
@@ -222,3 +224,16 @@ def test_download_timeout_bounds_the_whole_answer_of_a_server_that_drips(tmp_pat
         listener.close()
     assert time.monotonic() - started < 15
     assert result.returncode == 1 and "took longer than 2" in result.stderr and "[download_error]" in result.stderr
+
+
+def test_get_to_dash_prints_the_article_and_leaves_no_folder(local_site: LocalSite, tmp_path: Path,
+                                                            cli_env: dict[str, str]) -> None:
+    _serve_articles(local_site)
+    printed = subprocess.run(["newsmd", "get", REFERENCE.url, "-o", "-", "-s", _mirror(local_site)],
+                             capture_output=True, text=True, env=cli_env, cwd=tmp_path, timeout=120)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == render(extract(REFERENCE.url, REFERENCE.html.read_bytes()))
+    assert not (tmp_path / "-").exists()
+    misplaced = _run(["newsmd", "get", REFERENCE.url, "--bogus"], cli_env)
+    assert misplaced.returncode == 2 and misplaced.stderr.startswith("usage: newsmd get")
+    assert "newsmd get: error: unrecognized arguments: --bogus" in misplaced.stderr
