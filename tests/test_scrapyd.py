@@ -11,8 +11,10 @@ from pathlib import Path
 
 import requests
 from conftest import ROOT
+from scrapy.settings import Settings
 
 from crawler.mirror import MirrorServer
+from crawler.run_lock import run_lock
 
 PROJECT_FILES = ("scrapy.cfg", "pyproject.toml", "README.md", "crawler", "pipelines")
 
@@ -71,16 +73,26 @@ def test_deployed_to_scrapyd_the_qq_spider_crawls_the_snapshot(tmp_path: Path, c
                 ("setting", f"OUTPUT_DIR={out}"), ("setting", "MIRROR=" + json.dumps(mirror.mirror_setting())),
             ]).json()
             assert job["status"] == "ok", job
-            while time.monotonic() < deadline:
-                jobs = requests.get(f"{base}/listjobs.json", params={"project": "newsmd"}, timeout=5).json()
-                if any(entry["id"] == job["jobid"] for entry in jobs["finished"]):
-                    break
-                time.sleep(0.3)
-            else:
-                raise AssertionError("the Scrapyd job did not finish in time")
+            _wait_until_finished(base, job["jobid"], deadline)
+            with run_lock(Settings({"OUTPUT_DIR": str(out)})):  # another run holds the output folder
+                refused = requests.post(f"{base}/schedule.json", timeout=30, data=[
+                    ("project", "newsmd"), ("spider", "qq"), ("setting", f"OUTPUT_DIR={out}"),
+                    ("setting", "MIRROR=" + json.dumps(mirror.mirror_setting()))]).json()
+                _wait_until_finished(base, refused["jobid"], deadline)
     finally:
         daemon.terminate()
         daemon.wait(timeout=30)
-    log = next((service / "logs" / "newsmd" / "qq").glob("*.log")).read_text(encoding="utf-8")
-    assert "summary: 5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed" in log
+    logs = {path.stem: path.read_text(encoding="utf-8") for path in (service / "logs" / "newsmd" / "qq").glob("*.log")}
+    assert "summary: 5 discovered / 5 written / 0 updated / 0 unchanged / 2 skipped / 0 failed" in logs[job["jobid"]]
     assert len(list((out / "qq").glob("*.md"))) == 5
+    assert "another newsmd run is using this output or job folder" in logs[refused["jobid"]]  # the job says why
+    assert "[locked]" in logs[refused["jobid"]]
+
+
+def _wait_until_finished(base: str, job_id: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        jobs = requests.get(f"{base}/listjobs.json", params={"project": "newsmd"}, timeout=5).json()
+        if any(entry["id"] == job_id for entry in jobs["finished"]):
+            return
+        time.sleep(0.3)
+    raise AssertionError("the Scrapyd job did not finish in time")

@@ -4,6 +4,7 @@ file is damaged), 75 when another run holds the output or job folder, 130/143 wh
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -16,6 +17,16 @@ from crawler.printable import printable_log_records
 from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
 from crawler.run_summary import crawl_summary, run_failed
 from crawler.state import StateFileError, UnusablePath
+
+logger = logging.getLogger("newsmd")
+
+
+def _refused(line: str) -> None:
+    """A crawl refused before it starts: the line on stderr, and in the log (Scrapyd's job log is the
+    log file, where a job refused as locked would otherwise look like one that ran and finished)."""
+    print(f"newsmd: error: {line}", file=sys.stderr)
+    if logging.getLogger().handlers:
+        logger.error(line)
 
 
 class Command(ScrapyCrawlCommand):
@@ -36,12 +47,12 @@ class Command(ScrapyCrawlCommand):
                 signals = SignalRecorder(self.crawler_process)
                 self.crawler_process.start()
         except UnusablePath as error:
-            print(f"newsmd: error: {error}", file=sys.stderr)
+            _refused(str(error))
             self.exitcode = 2
             return
         except (RunLocked, StateFileError, ConfigError) as error:
             reason = {RunLocked: "locked", StateFileError: "state_file"}.get(type(error), "config")
-            print(f"newsmd: error: {error} [{reason}]", file=sys.stderr)
+            _refused(f"{error} [{reason}]")
             self.exitcode = {RunLocked: EXIT_LOCKED, ConfigError: 2}.get(type(error), 1)
             return
         failed = run_failed(crawl_summary(crawler.stats)[0]) if crawler.stats else False
