@@ -219,6 +219,25 @@ def sanitize_fragment(root: HtmlElement) -> None:
         for attribute in [name for name in element.attrib if name.lower().startswith("on")]:
             del element.attrib[attribute]
     drop_decorations(root)
+    drop_repeated_captions(root)
+
+
+def drop_repeated_captions(root: HtmlElement) -> None:
+    """Remove a caption paragraph that only repeats its image's alt text (the image is written with
+    it): the next block after the image's block, or its ``<figcaption>``, when its text is the alt,
+    word for word. A caption in the image's own line stays."""
+    for image in list(root.iter("img")):
+        alt = _WHITESPACE.sub(" ", image.get("alt") or "").strip()
+        if not alt or alt == DEFAULT_ALT:
+            continue
+        holder = image
+        while holder.getparent() is not None and holder.getparent() is not root and holder.getnext() is None \
+                and not (holder.tail or "").strip():
+            holder = holder.getparent()
+        caption = holder.getnext()
+        if caption is not None and caption.tag in BLOCK_TAGS and not (holder.tail or "").strip() \
+                and _WHITESPACE.sub(" ", caption.text_content()).strip() == alt and next(caption.iter("img"), None) is None:
+            remove(caption)
 
 
 def _inside_running_text(element: HtmlElement) -> bool:

@@ -35,3 +35,17 @@ def test_decorations_are_not_images_and_pictures_stay(html: str, markdown: str) 
 ])
 def test_a_post_without_a_headline_is_titled_by_its_first_sentence(text: str, headline: str) -> None:
     assert headline_of(text) == headline
+
+
+@pytest.mark.parametrize(("html", "markdown"), [
+    ('<p><img src="https://e.example/a.jpg" alt="图为会议现场"></p><p>图为会议现场</p><p>正文。</p>',
+     "![图为会议现场](https://e.example/a.jpg)\n\n正文。"),
+    ('<figure><img src="https://e.example/a.jpg" alt="图注"><figcaption>图注</figcaption></figure><p>正文。</p>',
+     "![图注](https://e.example/a.jpg)\n\n正文。"),
+    ('<p><img src="https://e.example/a.jpg" alt="图注"></p><p>图注之后的正文。</p>',
+     "![图注](https://e.example/a.jpg)\n\n图注之后的正文。"),  # not the caption: kept
+    ('<p><img src="https://e.example/a.jpg" alt="图注"> <span>图注</span></p>',
+     "![图注](https://e.example/a.jpg) 图注"),  # in the image's own line: kept
+])
+def test_a_caption_paragraph_that_repeats_the_alt_is_not_written_twice(html: str, markdown: str) -> None:
+    assert html_to_markdown(html, "https://e.example/").markdown == markdown
