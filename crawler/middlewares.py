@@ -60,17 +60,15 @@ class MirrorMiddleware:
         return cls(crawler.settings.getdict("MIRROR"))
 
     def process_request(self, request: Request) -> Request | None:
-        original = request.meta.get(_ORIGINAL_URL)
-        if original is not None:  # rewritten before: by this run, or by the run a --resume folder saved
-            target = mirrored_url(original, self.mirror) or original
-            if target == request.url:
-                return None
-            return request.replace(url=target, meta={**request.meta, _ORIGINAL_URL: original}, dont_filter=True)
         target = mirrored_url(request.url, self.mirror)
-        if target is None:
+        if target is not None:  # a real URL (a copy of a rewritten request may carry a new one: its own)
+            return request.replace(url=target, meta={**request.meta, _ORIGINAL_URL: request.url}, dont_filter=True)
+        original = request.meta.get(_ORIGINAL_URL)
+        if original is None:
             return None
-        meta = {**request.meta, _ORIGINAL_URL: request.url}
-        return request.replace(url=target, meta=meta, dont_filter=True)
+        # rewritten before: by this run, or by the run a --resume folder saved (another mirror address)
+        target = mirrored_url(original, self.mirror) or original
+        return None if target == request.url else request.replace(url=target, dont_filter=True)
 
     def process_response(self, request: Request, response: Response) -> Response:
         original = request.meta.get(_ORIGINAL_URL)
