@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -138,6 +139,33 @@ def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
         return None
 
 
+NAMELESS_PAGE = "https://saved-page.invalid/"
+"""What a saved page that names no URL is read as (the generic parser; ``.invalid`` is never a site)."""
+_GUESSED_IMAGE = re.compile(r"!\[(?:\\.|[^\]\\])*\]\(" + re.escape(NAMELESS_PAGE) + r"[^)]*\)\n*")
+_GUESSED_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(" + re.escape(NAMELESS_PAGE) + r"[^)]*\)")
+
+
+def _without_a_url(article: Any) -> Any:
+    """A saved page's article when the page names no URL: no source link (no URL to give), and its
+    file named by its site's own name and a slug of its title (``ifeng/nv-tong-…-1a2b3c4d.md``)."""
+    import dataclasses
+    import hashlib
+
+    from slugify import slugify
+
+    from crawler.sources.generic import article_id_for
+
+    site = slugify(article.site_name, separator="-", max_length=40) if article.site_name else ""
+    body = _GUESSED_IMAGE.sub("", article.body_markdown)  # a relative link resolved against no real page
+    body = _GUESSED_LINK.sub(r"\1", body)
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:8]
+    images = [url for url in article.images if not url.startswith(NAMELESS_PAGE)]
+    thumbnail = "" if article.thumbnail.startswith(NAMELESS_PAGE) else article.thumbnail
+    return dataclasses.replace(article, source=site or "saved", site_name="", canonical_url="", body_markdown=body,
+                               images=images, thumbnail=thumbnail, url="",
+                               article_id=article_id_for(f"saved:{article.title}:{digest}", article.title))
+
+
 def _parse_command(args: argparse.Namespace) -> int:
     from crawler.extract import extract, page_url
     from crawler.urls import given_http_url
@@ -159,18 +187,15 @@ def _parse_command(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name, body in pages:
         url = args.url or page_url(body)
-        if not url:
-            _error(f"{name}: no --url given and the page names no URL of its own "
-                   "(og:url, <link rel=canonical>, 'saved from url', WeChat's msg_link)")
-            status = EXIT_USAGE if len(pages) == 1 else EXIT_FAILED
-            continue
         try:
-            article = extract(url, body, undated=settings.get("UNDATED_ARTICLES", "skip"),
+            article = extract(url or NAMELESS_PAGE, body, undated=settings.get("UNDATED_ARTICLES", "skip"),
                               time_limit=settings.getfloat("EXTRACT_TIME_LIMIT", 0))
         except ExtractionError as error:
-            _error(str(error))
+            _error(str(error).replace(NAMELESS_PAGE, name))
             status = EXIT_FAILED
             continue
+        if not url:
+            article = _without_a_url(article)
         if args.output is None:
             sys.stdout.write(options.render(article))
             continue

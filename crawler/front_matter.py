@@ -171,8 +171,9 @@ def render(
     (per-source values from ``newsmd.toml``) replaces any field; ``date_format``, ``extra_fields``
     and ``time_zone`` as in ``front_matter_fields`` (the defaults write the reference format).
     """
-    source_link = f"[{escape_inline_text(site_label_for(article))}]({markdown_safe_url(article.canonical_url)})"
-    content = f"{article.body_markdown}\n\n{source_link}" if article.body_markdown else source_link
+    source_link = f"[{escape_inline_text(site_label_for(article))}]({markdown_safe_url(article.canonical_url)})" \
+        if article.canonical_url else ""  # a saved page that names no URL: no link to make up
+    content = "\n\n".join(part for part in (article.body_markdown, source_link) if part)
     post = frontmatter.Post(defuse_shortcodes(content))  # also the ones split across page elements
     post.metadata.update(front_matter_fields(article, defaults, overrides, date_format, extra_fields, time_zone))
     return frontmatter.dumps(post, handler=MainroadYAMLHandler()) + "\n"

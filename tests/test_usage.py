@@ -123,11 +123,15 @@ def test_parse_takes_a_folder_stdin_and_the_url_the_page_names(tmp_path: Path, c
     nameless = (folder / "ifeng-7rtKNyg6PU9.html").read_text(encoding="utf-8")
     nameless = re.sub(r'<meta property="og:url"[^>]*>', "", nameless)
     (tmp_path / "nameless.html").write_text(nameless, encoding="utf-8")
-    refused = subprocess.run(["newsmd", "parse", str(tmp_path / "nameless.html")], capture_output=True, text=True,
-                             env=cli_env, cwd=ROOT, timeout=60)
-    assert refused.returncode == 2 and refused.stderr == (
-        f"newsmd: error: {tmp_path / 'nameless.html'}: no --url given and the page names no URL of its own "
-        "(og:url, <link rel=canonical>, 'saved from url', WeChat's msg_link)\n")
+    printed = subprocess.run(["newsmd", "parse", str(tmp_path / "nameless.html")], capture_output=True, text=True,
+                             env=cli_env, cwd=ROOT, timeout=60)  # no URL anywhere: written without a source link
+    assert printed.returncode == 0 and printed.stdout.startswith('---\ntitle: "女童眼睛被塞几十片纸'), printed.stderr
+    assert "](http" not in printed.stdout.rstrip().splitlines()[-1] and "saved-page.invalid" not in printed.stdout
+    named = subprocess.run(["newsmd", "parse", str(tmp_path / "nameless.html"), "-o", str(tmp_path / "named")],
+                           capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
+    assert named.returncode == 0, named.stderr
+    [written] = (tmp_path / "named").rglob("*.md")  # named by its site (none given here: saved) and its title
+    assert written.parent.name == "saved" and written.name.startswith("nu-tong-yan-jing-bei-sai")
     no_output = subprocess.run(["newsmd", "parse", str(folder)], capture_output=True, text=True, env=cli_env, cwd=ROOT,
                                timeout=60)
     assert no_output.returncode == 2 and "is a folder: give -o DIR" in no_output.stderr
