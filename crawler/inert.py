@@ -82,13 +82,16 @@ SUMMARY_MARK = "..."
 def inert_summary(summary: str) -> str:
     """The front-matter ``summary``: Hugo renders it as Markdown on list pages and in RSS, so the
     page's text in it is escaped like body text (it shows as written: no link, tag or emphasis can
-    be made of it); the closing ``...`` mark stays as it is."""
+    be made of it), each escape written as a character reference (``&#42;``, not ``\\*``, which a
+    YAML string would have to double); the closing ``...`` mark stays as it is."""
     text, mark = (summary[: -len(SUMMARY_MARK)], SUMMARY_MARK) if summary.endswith(SUMMARY_MARK) else (summary, "")
-    return _AUTOLINK.sub(r"\1\\\2", escape_inline_text(text)) + mark
+    escaped = _AUTOLINK.sub(r"\1\\\2", escape_inline_text(text))
+    return _BACKSLASH_ESCAPE.sub(lambda match: f"&#{ord(match.group(1))};", escaped) + mark
 
 
 _AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp)|\bwww)(://|\.)")
 """Where Hugo's linkify would make a link of a bare address: a summary is shown as plain text."""
+_BACKSLASH_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _HUGO_FILE_NAME = re.compile(r"(?i)^[^/]*\.(?:xml|html?|json|txt|rss|atom|css|js|md|ico|png|jpe?g|gif|webp|svg)$")
 _HUGO_RESERVED_TERMS = frozenset({"index", "_index", "page", "tags", "categories", "posts", "404", "sitemap", "robots",
                                   "rss", "feed", "search", "taxonomies", "terms"})
