@@ -20,7 +20,7 @@ from scrapy import Request
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.fetch_rules import normalized_mirror
-from crawler.link_scope import LinkScope
+from crawler.link_scope import LinkScope, literal_address
 from crawler.middlewares import RedirectRefused, mirrored_from
 
 PAGE_MADE = "newsmd_page_made"
@@ -50,21 +50,6 @@ def private_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return not ip.is_global or ip.is_multicast
-
-
-def literal_address(host: str) -> str | None:
-    """The IP address a host written as one stands for, in any form a resolver accepts
-    (``127.1``, ``0x7f.1``, ``2130706433``, ``[::1]``), or ``None`` for a name."""
-    import socket
-
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        pass
-    try:
-        return socket.inet_ntoa(socket.inet_aton(host))
-    except (OSError, UnicodeError):
-        return None
 
 
 def _origin(url: str) -> tuple[str, int | None]:
@@ -114,7 +99,7 @@ class AddressGuardMiddleware:
                 or (linked_from and _origin(linked_from) == (host, port)):
             self.passed.add((host, port))
             return
-        address = literal_address(host) or ("127.0.0.1" if host == "localhost" or host.endswith(".localhost") else None)
+        address = literal_address(host)
         if address is None:
             address = await self._resolved(host)
         if address is not None and private_address(address):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from crawler.errors import ExtractionError
+from crawler.markdown import LINK_TEXT
 from crawler.printable import printable, printable_log_records
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -141,8 +142,8 @@ def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
 
 NAMELESS_PAGE = "https://saved-page.invalid/"
 """What a saved page that names no URL is read as (the generic parser; ``.invalid`` is never a site)."""
-_GUESSED_IMAGE = re.compile(r"!\[(?:\\.|[^\]\\])*\]\(" + re.escape(NAMELESS_PAGE) + r"[^)]*\)\n*")
-_GUESSED_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(" + re.escape(NAMELESS_PAGE) + r"[^)]*\)")
+_GUESSED_IMAGE = re.compile(r"!\[" + LINK_TEXT + r"\]\(" + re.escape(NAMELESS_PAGE) + r"[^)]*\)\n*")
+_GUESSED_LINK = re.compile(r"\[(" + LINK_TEXT + r")\]\(" + re.escape(NAMELESS_PAGE) + r"[^)]*\)")
 
 
 def _without_a_url(article: Any) -> Any:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.html import remove
+from crawler.html import remove, text_beside
 
 GLYPH_SIZE = 32
 """Largest declared width (CSS pixels) of an image shown as a character inside a sentence."""
@@ -79,6 +79,4 @@ def _declared_size(image: HtmlElement, dimension: str) -> float | None:
 
 def _inside_sentence(image: HtmlElement) -> bool:
     """Whether text of the image's block stands right before or after it (a glyph in a line of text)."""
-    previous = image.getprevious()
-    before = (previous.tail if previous is not None else (image.getparent().text if image.getparent() is not None else "")) or ""
-    return bool(before.strip()) or bool((image.tail or "").strip())
+    return any(text_beside(image))

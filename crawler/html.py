@@ -99,6 +99,13 @@ def previous_element(node: HtmlElement) -> HtmlElement | None:
     return sibling
 
 
+def text_beside(element: HtmlElement) -> tuple[str, str]:
+    """The text of its block right before and right after ``element`` (stripped, ``""`` when none)."""
+    previous, parent = element.getprevious(), element.getparent()
+    before = previous.tail if previous is not None else (parent.text if parent is not None else "")
+    return (before or "").strip(), (element.tail or "").strip()
+
+
 def new_element(parent_like: HtmlElement, tag: str, **attributes: str) -> HtmlElement:
     """A new element of the same tree class as ``parent_like`` (control characters dropped from values)."""
     return parent_like.makeelement(tag, {name: strip_control_chars(value) for name, value in attributes.items()})

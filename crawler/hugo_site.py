@@ -74,8 +74,11 @@ def output_time_zone(setting: str, output_dir: str | Path) -> str:
     if setting:
         return setting
     config = find_site_config(output_dir)
-    site_zone = configured_time_zone(read_config(config)) if config is not None else ""
-    return site_zone if site_zone and known_time_zone(site_zone) else ARTICLE_TIME_ZONE
+    return _chosen_zone("", configured_time_zone(read_config(config)) if config is not None else "")
+
+
+def _chosen_zone(setting: str, site_zone: str) -> str:
+    return setting or (site_zone if site_zone and known_time_zone(site_zone) else ARTICLE_TIME_ZONE)
 
 
 def time_zone_warning(output_dir: str | Path, zone: str = "") -> str | None:
@@ -84,8 +87,8 @@ def time_zone_warning(output_dir: str | Path, zone: str = "") -> str | None:
     config = find_site_config(output_dir)
     if config is None:
         return None
-    zone = zone or output_time_zone("", output_dir)
     site_zone = configured_time_zone(read_config(config))
+    zone = _chosen_zone(zone, site_zone)
     if site_zone == zone:
         return None
     now = f'timeZone is "{site_zone}"' if site_zone else "no timeZone (Hugo reads dates as UTC)"

@@ -33,21 +33,25 @@ def _origin(url: str) -> tuple[str, int | None] | None:
     return (host, port) if host else None
 
 
-def is_address(host: str) -> bool:
-    """``host`` is an IP address in any form a resolver accepts (``127.1``, ``0x7f.1``, ``[::1]``) or ``localhost``."""
+def literal_address(host: str) -> str | None:
+    """The IP address ``host`` stands for when it is written as one, in any form a resolver accepts
+    (``127.1``, ``0x7f.1``, ``2130706433``, ``[::1]``), or is ``localhost``; ``None`` for a name."""
     host = host.strip("[]").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
-        return True
+        return "127.0.0.1"
     try:
-        ipaddress.ip_address(host)
-        return True
+        return str(ipaddress.ip_address(host))
     except ValueError:
         pass
     try:
-        socket.inet_aton(host)  # legacy forms: 2130706433, 127.1, 0x7f.0.0.1
-        return True
-    except OSError:
-        return False
+        return socket.inet_ntoa(socket.inet_aton(host))  # legacy forms: 2130706433, 127.1, 0x7f.0.0.1
+    except (OSError, UnicodeError):
+        return None
+
+
+def is_address(host: str) -> bool:
+    """``host`` is an IP address in any form a resolver accepts (``127.1``, ``0x7f.1``, ``[::1]``) or ``localhost``."""
+    return literal_address(host) is not None
 
 
 @dataclass(frozen=True)

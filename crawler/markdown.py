@@ -22,7 +22,7 @@ from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 from crawler.decoration import drop_decorations
 from crawler.encoding import strip_control_chars
-from crawler.html import body_of, parse_document, remove
+from crawler.html import body_of, parse_document, remove, text_beside
 from crawler.inert import defuse_code, escape_inline_text
 from crawler.urls import absolute_http_url, markdown_safe_url, registrable_domain
 
@@ -102,7 +102,9 @@ def _delimits(char: str) -> bool:
     return not char or char.isspace() or unicodedata.category(char)[0] in "PS"
 
 
-_IMAGE_MARKDOWN = re.compile(r"!\[(?:\\.|[^\]\\])*\]\([^)\s]*\)")
+LINK_TEXT = r"(?:\\.|[^\]\\])*"
+"""A pattern for the text of a Markdown link or image as the converter writes it (``]`` escaped)."""
+_IMAGE_MARKDOWN = re.compile(r"!\[" + LINK_TEXT + r"\]\([^)\s]*\)")
 
 
 def _has_words(text: str) -> bool:
@@ -242,9 +244,8 @@ def drop_repeated_captions(root: HtmlElement) -> None:
 
 def _inside_running_text(element: HtmlElement) -> bool:
     """Whether text of its block stands both before and after ``element``."""
-    previous = element.getprevious()
-    before = (previous.tail if previous is not None else element.getparent().text) or ""
-    return bool(before.strip()) and bool((element.tail or "").strip())
+    before, after = text_beside(element)
+    return bool(before) and bool(after)
 
 
 def _leaf_paragraphs(root: HtmlElement) -> list[str]:

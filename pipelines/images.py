@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 
 from crawler.address_guard import PAGE_MADE
 from crawler.article import Article
+from crawler.markdown import LINK_TEXT
 from crawler.middlewares import RedirectRefused
 from crawler.signals import image_failed
 from crawler.state import crawl_state
@@ -80,7 +81,7 @@ def content_url_path(output_dir: str | Path, configured: str = "") -> str:
 
 def replace_image_target(markdown: str, url: str, target: str) -> str:
     """Point every Markdown image (``![alt](url)``) at ``url`` to ``target`` instead."""
-    pattern = re.compile(r"(!\[(?:\\.|[^\]\\])*\]\()" + re.escape(markdown_safe_url(url)) + r"\)")
+    pattern = re.compile(r"(!\[" + LINK_TEXT + r"\]\()" + re.escape(markdown_safe_url(url)) + r"\)")
     return pattern.sub(lambda match: match.group(1) + target + ")", markdown)
 
 

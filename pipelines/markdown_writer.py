@@ -33,7 +33,6 @@ class OutputOptions:
     source_front_matter: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     layout: str = "flat"
     source_layout: Mapping[str, str] = field(default_factory=dict)
-    force: bool = False
     images: str = "remote"
     date_format: str = "local"
     extra_fields: tuple[str, ...] = ()
@@ -51,7 +50,6 @@ class OutputOptions:
             source_front_matter=settings.getdict("SOURCE_FRONT_MATTER"),
             layout=settings.get("LAYOUT", "flat"),
             source_layout=settings.getdict("SOURCE_LAYOUT"),
-            force=settings.getbool("FORCE_REWRITE"),
             images=settings.get("IMAGES", "remote"),
             date_format=settings.get("DATE_FORMAT", "local"),
             extra_fields=tuple(settings.getlist("EXTRA_FIELDS")),

@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT, LocalSite
 from test_images import ARTICLE, IMAGES, serve_article_and_images
 
-from crawler.address_guard import literal_address, normalized_host, private_address
+from crawler.address_guard import normalized_host, private_address
+from crawler.link_scope import literal_address
 
 SECOND_ID = "20190907A081B999"
 

@@ -330,24 +330,23 @@ def list_page(doc: HtmlElement) -> bool:
     body = doc.find("body")
     if body is None:
         return False
-    total = linked = links = 0
+    anchors = list(body.iter("a"))
+    in_links = {element for anchor in anchors for element in anchor.iter()}
+    total = linked = 0
     prose: dict[HtmlElement, int] = {}
     for element in body.iter():
         if not isinstance(element.tag, str) or element.tag in _NON_TEXT:
             continue
-        in_link = element.tag == "a" or any(ancestor.tag == "a" for ancestor in element.iterancestors("a"))
-        links += element.tag == "a"
         for text, owner in ((element.text, element), (element.tail, element.getparent())):
             size = len("".join((text or "").split()))
             if not size or owner is None or owner.tag in _NON_TEXT:
                 continue
-            owner_in_link = in_link if owner is element else (owner.tag == "a" or next(owner.iterancestors("a"), None) is not None)
             total += size
-            if owner_in_link:
+            if owner in in_links:
                 linked += size
             else:
                 prose[owner] = prose.get(owner, 0) + size
-    return links >= MIN_LIST_LINKS and total > 0 and linked / total >= LIST_LINK_SHARE \
+    return len(anchors) >= MIN_LIST_LINKS and total > 0 and linked / total >= LIST_LINK_SHARE \
         and max(prose.values(), default=0) < MIN_PROSE
 
 
