@@ -24,6 +24,11 @@ _FULL_DATE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
     r"(?:\s*T?\s*(?P<hour>\d{1,2})\s*[:：时]\s*(?P<minute>\d{2})(?:\s*[:：分]\s*(?P<second>\d{2}))?)?"
 )
+_SHORT_YEAR_DATE = re.compile(
+    r"(?<![\d-])(?P<year>\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])"
+    r"(?:\s*(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?)?"
+)
+"""A byline's ``18-03-08 23:16`` (Baidu's): year, month, day, the century left out."""
 _MONTH_DAY = re.compile(
     r"(?<![\d-])(?P<month>\d{1,2})\s*[-/月]\s*(?P<day>\d{1,2})\s*日?\s+"
     r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
@@ -85,10 +90,13 @@ def parse_iso(value: str, zone: ZoneInfo) -> datetime | None:
 
 def _absolute(text: str, zone: ZoneInfo) -> datetime | None:
     match = _FULL_DATE.search(text)
+    century = 0
+    if not match:
+        match, century = _SHORT_YEAR_DATE.search(text), 2000
     if not match:
         return None
     parts = {key: int(value) for key, value in match.groupdict().items() if value is not None}
-    return _build(zone, parts["year"], parts["month"], parts["day"], parts.get("hour", 0),
+    return _build(zone, century + parts["year"], parts["month"], parts["day"], parts.get("hour", 0),
                   parts.get("minute", 0), parts.get("second", 0))
 
 
@@ -116,7 +124,7 @@ def _relative(text: str, zone: ZoneInfo, now: datetime) -> datetime | None:
 def parse_page_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> datetime | None:
     """The time ``text`` names, timezone-aware, or ``None``.
 
-    Absolute times (ISO 8601, ``2019-11-25 18:57``, ``2019年11月25日 18:57``) need no ``now``;
+    Absolute times (ISO 8601, ``2019-11-25 18:57``, ``2019年11月25日 18:57``, ``19-11-25 18:57``) need no ``now``;
     relative ones (``3小时前``, ``昨天 10:20``, ``11-25 18:57``, ``刚刚``) are resolved against
     ``now``, the response time, and give ``None`` without it.
     """

@@ -28,6 +28,7 @@ SERVED = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
     ("原创 南方都市报 2019-09-09 16:01:46", BEIJING, "2019-09-09T16:01:46+08:00"),
     ("2024/08/18 15:54 · 雨打芭蕉", BEIJING, "2024-08-18T15:54:00+08:00"),
     ("2020-02-29", BEIJING, "2020-02-29T00:00:00+08:00"),
+    ("发布时间：18-03-08 23:16", BEIJING, "2018-03-08T23:16:00+08:00"),  # Baidu's byline: the century left out
 ])
 def test_absolute_times_keep_their_offset_or_take_the_zone(text: str, zone: ZoneInfo, expected: str) -> None:
     found = parse_page_time(text, zone)

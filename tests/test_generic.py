@@ -242,3 +242,35 @@ def test_a_number_a_mark_or_a_template_title_left_empty_is_no_headline(text: str
 def test_a_junk_or_contradicted_language_gives_way_to_the_texts(declared: str) -> None:
     article = extract("https://unknown.example/a.html", _page(f'lang="{declared}"><head>', "中文的标题"), undated="write")
     assert article.lang == "zh-CN"
+
+
+def _baidu_page() -> str:
+    """The structure of a real 百家号 page (../shared/corpus/real/gne/baijiahao/3.html, 2018), its
+    head, headline block, byline and the first related-article item, trimmed: no ``<h1>``, the
+    headline an ``<h2>`` in a ``.article-title`` block, the byline's day with a two-digit year and its
+    time in the next element, the update time in ``itemprop`` meta, related titles in ``h3.item-title``."""
+    paragraphs = "".join("<p><span class='bjh-p'>水洗工艺，最大程度凸显你腿部长度，以松紧的腰头和裤脚设计为主不会紧绷，"
+                         "长期穿着也不会觉得粘肤难受。</span></p>" for _ in range(6))
+    return ('<html><head><title>这款休闲裤太帅了，让你时尚潮流穿着舒适</title>'
+            '<meta itemprop="dateUpdate" content="2018-03-08 23:16:24"></head><body>'
+            '<div class="article-title"><h2>这款休闲裤太帅了，让你时尚潮流穿着舒适</h2></div>'
+            '<div class="article-desc clearfix"><p class="author-name">体育教科书</p>'
+            '<div class="article-source article-source-bjh"><span class="date">发布时间：18-03-08</span>'
+            '<span class="time">23:16</span></div></div>'
+            f'<div class="article-content">{paragraphs}</div>'
+            '<div class="recent-article"><h3 class="item-title"><a href="https://mbd.baidu.com/x">'
+            '乔丹93赛季精彩拉杆镜头，空中过3人太随意，看得我怀疑人生</a></h3></div></body></html>')
+
+
+def test_a_two_digit_year_byline_with_its_time_beside_it_dates_the_article() -> None:
+    from crawler.sources import GENERIC
+
+    article = GENERIC.parse("https://baijiahao.baidu.com/s?id=1594379932298080127", _baidu_page())
+    assert article.published is not None and article.published.strftime("%Y-%m-%d %H:%M") == "2018-03-08 23:16"
+
+
+def test_without_h1_the_title_is_the_marked_heading_the_page_title_repeats_not_a_related_item() -> None:
+    from crawler.sources import GENERIC
+
+    article = GENERIC.parse("https://baijiahao.baidu.com/s?id=1594379932298080127", _baidu_page())
+    assert article.title == "这款休闲裤太帅了，让你时尚潮流穿着舒适"

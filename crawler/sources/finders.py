@@ -20,8 +20,8 @@ from crawler.urls import absolute_http_url, host_of, registrable_domain, site_la
 
 _ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"})
 MAX_SITE_NAME = 30
-_TITLED_HEADING = ("(//h2 | //h3)[contains(translate(@class, 'TITLE', 'title'), 'title') "
-                   "or contains(translate(@id, 'TITLE', 'title'), 'title')]")
+_MARKED_TITLE = "contains(translate(@class, 'TITLE', 'title'), 'title') or contains(translate(@id, 'TITLE', 'title'), 'title')"
+_TITLED_HEADING = f"(//h2 | //h3)[{_MARKED_TITLE} or parent::*[{_MARKED_TITLE}]]"
 _TITLE_SUFFIX = re.compile(r"\s*(?:[_|–—]|(?<!\d)-|-(?!\d))\s*[^_|\-–—]{1,20}$")  # 1-10月 is no separator
 _SEPARATOR = r"[|_\-–—·:：»«/]"
 _SEPARATOR_EDGE = re.compile(rf"^\s*{_SEPARATOR}|{_SEPARATOR}\s*$")
@@ -144,11 +144,19 @@ def title(url: str, doc: HtmlElement, meta: PageMeta, ld: dict[str, Any]) -> str
         return heading if heading.startswith(declared) and len(heading) > len(declared) else declared
     if heading:
         return heading
-    titled = doc.xpath(_TITLED_HEADING)  # no <h1>: a heading the template marks as the title
-    if titled and is_headline(text := clean_text(titled[0].text_content())):
-        return text
+    if titled := _titled_heading(doc):
+        return titled
     fallback = _TITLE_SUFFIX.sub("", without_site_name(document_title(doc), site_names, heading))
     return fallback if is_headline(fallback) else ""
+
+
+def _titled_heading(doc: HtmlElement) -> str:
+    """With no ``<h1>``: the first ``<h2>``/``<h3>`` the template marks as the title (its class or
+    its container's) that ``<title>`` repeats (a sidebar's or a list's titles are marked alike);
+    with an empty ``<title>``, the first one."""
+    page_title = document_title(doc)
+    return next((text for heading in doc.xpath(_TITLED_HEADING)
+                 if is_headline(text := clean_text(heading.text_content())) and (not page_title or text in page_title)), "")
 
 
 _SEPARATOR_END = re.compile(r"[-_|｜—–:：]\s*$")
@@ -176,7 +184,7 @@ def published(html: str, meta: PageMeta, ld: dict[str, Any], zone: ZoneInfo, sea
     """The publication time the page declares (JSON-LD, meta); with ``search_markup``, else the one
     htmldate finds in its markup and URL (never a bare year, never the update time). A ``byline``
     time (``time_element_text``) on the same day wins over htmldate's, which may be a reader
-    comment's time or a day alone."""
+    comment's time, a day alone, or the byline's day read in another order."""
     for candidate in (first_text(ld.get("datePublished")),
                       meta.first("article:published_time", "og:release_date", "publishdate", "pubdate",
                                  "publish_time", "ptime", "weibo: article:create_at"),
@@ -200,16 +208,25 @@ def published(html: str, meta: PageMeta, ld: dict[str, Any], zone: ZoneInfo, sea
     if found_time and any(time and abs(time - found_time).total_seconds() < 60 for time in modified):
         return None  # htmldate fell back to the page's update time: not when it was published
     stated = parse_page_time(byline, zone)
-    if found_time and stated and stated.date() == found_time.date() and _has_time_of_day(byline):
+    if found_time and stated and _same_day_numbers(stated, found_time) and _has_time_of_day(byline):
         return stated
     if found_time and found and found.endswith("T00:00:00"):  # htmldate found a day: the byline may give its time
         return _time_on_day(html, found_time, zone) or found_time
     return found_time
 
 
+def _same_day_numbers(stated: datetime, found: datetime) -> bool:
+    """The byline's day and htmldate's are the same numbers, maybe read in another order (htmldate
+    reads a byline's ``18-03-08`` day first)."""
+    return sorted((stated.year % 100, stated.month, stated.day)) == sorted((found.year % 100, found.month, found.day))
+
+
 def _has_time_of_day(text: str) -> bool:
     return bool(re.search(r"\d{1,2}[:：]\d{2}", text))
 
+
+_BARE_TIME_OF_DAY = re.compile(r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
+"""A time of day in an element of its own, after the day's (``<span class="date">18-03-08</span><span>23:16</span>``)."""
 
 _COMMENT_AREA = ("ancestor-or-self::*[contains(@class,'comment') or contains(@id,'comment') or contains(@class,'reply')"
                  " or contains(@id,'reply')]")
@@ -223,6 +240,10 @@ def time_element_text(doc: HtmlElement) -> str:
     for element in doc.xpath(query)[:20]:
         text = clean_text(element.text_content())
         if text and len(text) <= 40 and any(char.isdigit() for char in text):
+            following = element.getnext()
+            if not _has_time_of_day(text) and following is not None:
+                time_of_day = clean_text(following.text_content())
+                text = f"{text} {time_of_day}" if _BARE_TIME_OF_DAY.fullmatch(time_of_day) else text
             return text
     return ""
 
