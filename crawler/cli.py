@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from crawler.errors import ExtractionError
+from crawler.log_time import stamp_stderr_lines
 from crawler.markdown import LINK_TEXT
 from crawler.printable import printable, printable_log_records
 
@@ -700,6 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:  # said by the command's own parser, with its own usage line, not the top level's
         _COMMAND_PARSERS.get(args.command, parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     printable_log_records()
+    stamp_stderr_lines()
     return int(args.handler(args))
 
 

@@ -227,3 +227,30 @@ def test_parse_reads_no_more_than_the_size_cap(cli_env: dict[str, str]) -> None:
         result = subprocess.run(["newsmd", "parse", "-", "--url", "https://news.qq.com/rain/a/20250214A05WPR00"],
                                 stdin=endless, capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
     assert result.returncode == 1 and result.stderr.rstrip().endswith("[too_large]") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("mode", "stamped"), [("auto", True), ("always", True), ("never", False)])
+def test_lines_printed_to_a_log_start_with_the_time(mode: str, stamped: bool, tmp_path: Path,
+                                                     cli_env: dict[str, str]) -> None:
+    """stderr is a pipe here, as in a cron job's log: by default each line says when it was printed."""
+    result = subprocess.run(["newsmd", "parse", str(tmp_path / "missing.html")], capture_output=True, text=True,
+                            env={**cli_env, "NEWSMD_LOG_TIME": mode}, timeout=60)
+    [line] = result.stderr.splitlines()
+    assert result.returncode == 2  # a file that is not there: bad usage
+    assert bool(re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} newsmd: error: cannot read ", line)) is stamped, line
+    assert stamped or line.startswith("newsmd: error: cannot read ")
+
+
+def test_a_line_written_in_pieces_gets_one_time_and_scrapys_own_times_are_not_doubled() -> None:
+    import io
+
+    from crawler.log_time import TimestampedLines
+
+    log = io.StringIO()
+    stream = TimestampedLines(log)
+    print("newsmd: warning: one", "line", file=stream)  # print writes the words, then the line break
+    stream.write("2026-12-06 11:00:00 [scrapy.core.engine] INFO: Spider opened\nlast")
+    first, scrapy_line, last = log.getvalue().splitlines()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} newsmd: warning: one line", first)
+    assert scrapy_line == "2026-12-06 11:00:00 [scrapy.core.engine] INFO: Spider opened"
+    assert re.fullmatch(r"\S+ \S+ last", last)
