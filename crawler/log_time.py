@@ -41,4 +41,4 @@ def stamp_stderr_lines() -> None:
     if isinstance(sys.stderr, TimestampedLines) or wanted == "never":
         return
     if wanted == "always" or not sys.stderr.isatty():
-        sys.stderr = TimestampedLines(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = TimestampedLines(sys.stderr)
