@@ -243,7 +243,8 @@ def _crawl_settings(args: argparse.Namespace, crawls: bool = True) -> Any:
     return settings
 
 
-def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], urls: int = 0) -> int:
+def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], urls: int = 0,
+                source: str | None = None) -> int:
     """Run ``run`` (a crawl, returning its counts) under the run lock, after checking its state file;
     return the exit status. With ``urls`` (the pages asked for), fewer handled is a failure."""
     from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
@@ -252,7 +253,7 @@ def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], ur
 
     _warn_about_time_zone(settings, settings.get("OUTPUT_DIR", "output"))
     try:
-        with exclusive_run(settings, wait=wait):
+        with exclusive_run(settings, wait=wait, source=source):
             counts = run()
     except RunLocked as error:
         _error(f"{error} [locked]")
@@ -273,7 +274,8 @@ def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], ur
 def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
     """Run the spider under its run lock (``_run_locked``); return the exit status."""
     urls = len(spider_args["urls"]) if spider_class.name == "url" else 0
-    return _run_locked(settings, wait, lambda: _run_crawl(spider_class, settings, **spider_args), urls)
+    source = None if spider_class.name == "url" else spider_class.name
+    return _run_locked(settings, wait, lambda: _run_crawl(spider_class, settings, **spider_args), urls, source)
 
 
 class _OneLineErrors(logging.Handler):

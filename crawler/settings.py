@@ -56,6 +56,7 @@ EXTRA_FIELDS: list[str] = []
 
 # Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.
 STATE_FILE = ""
+STATE_URL = ""  # a shared state: postgresql://user:password@host/db (else the SQLite file above)
 FORCE_REWRITE = False
 MAX_ARTICLES_PER_RUN = 500
 # Failed articles are remembered in the state file: one that failed for good (a video, a 404, a

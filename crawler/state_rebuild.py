@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.state import STATE_FILE_NAME, ArticleState
+from crawler.state import STATE_FILE_NAME, SqliteState
 from pipelines.storage import name_from_file
 
 _SOURCE_LINK = re.compile(r"^\[([^\]\\]+)\]\((https?://[^)\s]+)\)$")
@@ -65,7 +65,7 @@ def rebuild_state(root: str | Path, state_file: str | Path | None = None) -> Reb
             companion = state_path.with_name(state_path.name + suffix)
             if companion.exists():
                 companion.rename(kept_aside.with_name(kept_aside.name + suffix))
-    state = ArticleState(state_path)
+    state = SqliteState(state_path)
     articles = 0
     try:
         for source, article_id, path in _article_files(root):

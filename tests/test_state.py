@@ -9,28 +9,28 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from crawler.state import ArticleState, StateFileError
+from crawler.state import SqliteState, StateFileError
 
 
 def test_a_state_file_locked_by_another_program_is_reported_when_opened(tmp_path: Path) -> None:
     path = tmp_path / ".newsmd-state.sqlite"
-    ArticleState(path).close()
+    SqliteState(path).close()
     other = sqlite3.connect(path)
     other.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StateFileError, match="the state file is locked by another program"):
-            ArticleState(path, timeout=0.1)
+            SqliteState(path, timeout=0.1)
     finally:
         other.rollback()
         other.close()
-    ArticleState(path, timeout=0.1).close()
+    SqliteState(path, timeout=0.1).close()
 
 
 def test_a_custom_state_file_gets_its_own_rebuild_command(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     path.write_bytes(b"not a database" * 100)
     with pytest.raises(StateFileError) as raised:
-        ArticleState(path)
+        SqliteState(path)
     assert str(raised.value).endswith(f"newsmd state rebuild {tmp_path} --state {path}")
 
 
@@ -71,4 +71,4 @@ def test_a_full_disk_is_named_as_such(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(sqlite3, "connect", full)
     with pytest.raises(StateFileError, match="the disk is full; free some space"):
-        ArticleState(tmp_path / "state.sqlite")
+        SqliteState(tmp_path / "state.sqlite")

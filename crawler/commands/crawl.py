@@ -41,7 +41,7 @@ class Command(ScrapyCrawlCommand):
             effective = self.settings.copy()
             apply_config(effective)  # newsmd.toml may move the output folder, and with it the state file
             check_settings(effective)
-            with exclusive_run(effective):
+            with exclusive_run(effective, source=None if args[0] == "url" else args[0]):
                 crawler: Crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 signals = SignalRecorder(self.crawler_process)
