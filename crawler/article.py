@@ -4,6 +4,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class CrawlContext:
+    """What a crawl knows of an article beside its page, carried with the item from the request
+    that fetched it to the state pipeline that records it (through a shared queue too).
+
+    Attributes:
+        item: the URL a feed gave for the article; its failures are remembered under it.
+        feed_version: the version to record under the article's ID (a feed's update time), or
+            ``None`` to record none by ID.
+        id_source: record by ID only an article of this source (``""``: any).
+        link_version: with ``link_url``, the feed or sitemap link to record (its update stamp).
+        link_url: the feed or sitemap link the article came from, ``""`` for none.
+        suspect: the answer ended by the connection closing (no length): nothing is recorded as
+            written, so the next run fetches it again.
+        written: the writer's result (path, outcome, hash), set once the file is written.
+        taken: the article URL under which a worker took the request from the shared queue, ``""``
+            for a request of this process.
+    """
+
+    item: str = ""
+    feed_version: str | None = None
+    id_source: str = ""
+    link_url: str = ""
+    link_version: str = ""
+    suspect: bool = False
+    written: Any = None
+    taken: str = ""
 
 
 @dataclass
@@ -30,6 +60,7 @@ class Article:
         url: the URL the page was fetched from.
         fallbacks: the fields the site parser could not read and the generic parser did
             (``page`` for all of them, ``published``), for the crawl's counts.
+        crawl: the crawl's context of the article (``CrawlContext``), ``None`` outside a crawl.
     """
 
     source: str
@@ -47,6 +78,7 @@ class Article:
     site_name: str = ""
     url: str = ""
     fallbacks: list[str] = field(default_factory=list)
+    crawl: CrawlContext | None = field(default=None, compare=False, repr=False)
 
     @property
     def source_label(self) -> str:

@@ -274,7 +274,7 @@ def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], ur
 def _run_locked_crawl(spider_class: Any, settings: Any, wait: bool, **spider_args: Any) -> int:
     """Run the spider under its run lock (``_run_locked``); return the exit status."""
     urls = len(spider_args["urls"]) if spider_class.name == "url" else 0
-    source = None if spider_class.name == "url" else spider_class.name
+    source = spider_class.name if spider_class.discovers else None
     return _run_locked(settings, wait, lambda: _run_crawl(spider_class, settings, **spider_args), urls, source)
 
 
@@ -477,19 +477,25 @@ def _crawl_spider(args: argparse.Namespace) -> tuple[Any, dict[str, Any]] | None
 
 
 def _crawl_command(args: argparse.Namespace) -> int:
-    from crawler.mirror import MirrorServer
-
     spider = _crawl_spider(args)
     if spider is None:
         return EXIT_USAGE
     spider_class, spider_args = spider
     settings = _crawl_settings(args)
+    _shared_settings(args, settings)
     if args.force:
         settings.set("FORCE_REWRITE", True, priority="cmdline")
     if args.retry_failed:
         settings.set("RETRY_FAILED", True, priority="cmdline")
     if args.resume:
         settings.set("JOBDIR", args.resume, priority="cmdline")
+    return _crawl_with_mirror(args, spider_class, settings, **spider_args)
+
+
+def _crawl_with_mirror(args: argparse.Namespace, spider_class: Any, settings: Any, **spider_args: Any) -> int:
+    """Run the spider under its run lock; with ``--mirror DIR``, against a local server of the snapshot."""
+    from crawler.mirror import MirrorServer
+
     if args.mirror is None:
         return _run_locked_crawl(spider_class, settings, args.wait, **spider_args)
     if not Path(args.mirror).is_dir():
@@ -498,6 +504,26 @@ def _crawl_command(args: argparse.Namespace) -> int:
     with MirrorServer(args.mirror) as mirror:
         settings.set("MIRROR", mirror.mirror_setting(), priority="cmdline")
         return _run_locked_crawl(spider_class, settings, args.wait, **spider_args)
+
+
+def _shared_settings(args: argparse.Namespace, settings: Any) -> None:
+    """``--redis`` and ``--state``: the shared queue and state of several machines."""
+    if args.redis:
+        settings.set("REDIS_URL", args.redis, priority="cmdline")
+    if args.state:
+        settings.set("STATE_URL", args.state, priority="cmdline")
+
+
+def _worker_command(args: argparse.Namespace) -> int:
+    from crawler.spiders.worker import WorkerSpider
+
+    settings = _crawl_settings(args)
+    _shared_settings(args, settings)
+    if not settings.get("REDIS_URL"):
+        _usage_error("newsmd worker takes its articles from the shared queue: give --redis URL (or REDIS_URL)")
+    if args.idle is not None:
+        settings.set("WORKER_IDLE_SECONDS", args.idle, priority="cmdline")
+    return _crawl_with_mirror(args, WorkerSpider, settings)
 
 
 def _site_init_command(args: argparse.Namespace) -> int:
@@ -654,6 +680,19 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     crawl.set_defaults(handler=_crawl_command)
 
+    worker = commands.add_parser("worker", help="fetch and write the articles discoverers put in the shared queue")
+    worker.add_argument("--idle", type=float, metavar="SECONDS",
+                        help="leave once the queue has been empty this long (default: WORKER_IDLE_SECONDS, 60)")
+    worker.add_argument("--mirror", metavar="DIR", help="fetch from a local snapshot folder instead of the sites")
+    worker.add_argument("-o", "--output", help="output root, e.g. SITE/content/posts (default: OUTPUT_DIR, output/)")
+    worker.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    worker.set_defaults(handler=_worker_command)
+    for command in (crawl, worker):
+        command.add_argument("--redis", metavar="URL", help="the shared queue of several machines (REDIS_URL), "
+                             "redis://host:6379/0: crawl puts its articles there, workers take them")
+        command.add_argument("--state", metavar="URL", help="the state (STATE_URL): a SQLite file, or "
+                             "postgresql://user:password@host/db shared by several machines")
+
     site = commands.add_parser("site", help="Hugo site helpers")
     site_commands = site.add_subparsers(dest="site_command", required=True)
     site_init = site_commands.add_parser("init", help="create a minimal Hugo site for the output")
@@ -674,22 +713,23 @@ def build_parser() -> argparse.ArgumentParser:
     state_rebuild.add_argument("--state", metavar="FILE", help="the state file (default: DIR/.newsmd-state.sqlite)")
     state_rebuild.set_defaults(handler=_state_rebuild_command)
 
-    for command in (parse, get, crawl):
+    for command in (parse, get, crawl, worker):
         command.add_argument("--config", metavar="FILE", help="newsmd.toml to use (default: ./newsmd.toml if present)")
         command.add_argument("--layout", choices=["flat", "bundle"], help="qq/<ID>.md or qq/<ID>/index.md")
         command.add_argument("--undated", choices=["skip", "write"],
                              help="a page with no publication time: skip it (default) or write it without a date")
-    for command in (get, crawl):
+    for command in (get, crawl, worker):
         command.add_argument("--wait", action="store_true",
                              help="if another run uses the same output or job folder, wait for it (default: stop, exit 75)")
         command.add_argument("--images", choices=["remote", "download"],
                              help="keep remote image URLs, or download images into each page bundle")
-    for command in (parse, get, crawl):
+    for command in (parse, get, crawl, worker):
         command.add_argument(
             "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
             help="override a Scrapy setting (repeatable)",
         )
-    _COMMAND_PARSERS.update({"parse": parse, "get": get, "crawl": crawl, "site": site, "state": state})
+    _COMMAND_PARSERS.update({"parse": parse, "get": get, "crawl": crawl, "worker": worker, "site": site,
+                             "state": state})
     return parser
 
 

@@ -50,9 +50,11 @@ def crawl_summary(stats: Any) -> tuple[dict[str, int], str]:
     counts["failed"] += int(stats.get_value("spider_exceptions/count", 0))
     counts["feed_failed"] = int(stats.get_value("newsmd/feed_failed", 0))
     counts["known_failures"] = int(stats.get_value("newsmd/known_failures", 0))
+    counts["queued"] = int(stats.get_value("newsmd/queued", 0))
     counts["new_failed"] = counts["failed"] - int(stats.get_value("newsmd/failed_again", 0))
     line = " / ".join(f"{counts[name]} {name}" for name in SUMMARY_FIELDS)
     line += f" / {counts['feed_failed']} feed failed" if counts["feed_failed"] else ""
+    line += f" / {counts['queued']} queued" if counts["queued"] else ""
     return counts, line + (f" / {counts['known_failures']} known failures" if counts["known_failures"] else "")
 
 

@@ -57,6 +57,12 @@ EXTRA_FIELDS: list[str] = []
 # Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.
 STATE_FILE = ""
 STATE_URL = ""  # a shared state: postgresql://user:password@host/db (else the SQLite file above)
+# Several machines: the shared queue of article requests (a discoverer puts them there, newsmd
+# worker takes them), its keys' prefix, and how long a worker waits on an empty queue before leaving.
+REDIS_URL = ""
+REDIS_KEY_PREFIX = "newsmd"
+WORKER_IDLE_SECONDS = 60.0
+WORKER_HEARTBEAT_SECONDS = 30.0  # a worker silent this long is taken for dead: its articles go back to the queue
 FORCE_REWRITE = False
 MAX_ARTICLES_PER_RUN = 500
 # Failed articles are remembered in the state file: one that failed for good (a video, a 404, a
@@ -70,9 +76,13 @@ RETRY_FAILED = False
 PROGRESS_INTERVAL = 5.0
 EXTENSIONS = {"crawler.extensions.ProgressLine": 500, "crawler.extensions.KilledJobRecovery": 0}
 
+SPIDER_MIDDLEWARES = {
+    "crawler.shared_queue.SharedQueueMiddleware": 950,  # last: the article requests the spider made, to the shared queue
+}
 ITEM_PIPELINES = {
     "pipelines.images.ArticleImagesPipeline": 700,
     "pipelines.markdown_writer.MarkdownWriterPipeline": 800,
+    "pipelines.state.StatePipeline": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.address_guard.AddressGuardMiddleware": 50,  # first: before robots.txt is asked, before the mirror's rewrite

@@ -18,3 +18,7 @@ killed_run_recovered = object()
 crawl_warning = object()
 """Sent for what the user should hear of but is not a failure (a feed or sitemap link not followed,
 a cap hit, a channel whose first page is empty): ``url=str, reason=str, detail=str``."""
+
+article_done = object()
+"""Sent when the crawl is done with an article request, whatever became of it (written and
+recorded, refused, failed): ``context=CrawlContext``. A worker takes it off the shared queue."""

@@ -144,6 +144,8 @@ class MarkdownWriterPipeline:
         logger.error("%s: could not write the article: %s [write]", item.url or item.canonical_url, error)
 
     def _written(self, item: Article, result: WriteResult) -> None:
+        if item.crawl is not None:
+            item.crawl.written = result  # for the state pipeline, next
         self._folder_written(result.path.parent)
         self.crawler.stats.inc_value(f"newsmd/{result.outcome}")
         logger.info("%s %s (%s)", result.outcome, result.path, item.url or item.canonical_url)

@@ -41,7 +41,8 @@ class Command(ScrapyCrawlCommand):
             effective = self.settings.copy()
             apply_config(effective)  # newsmd.toml may move the output folder, and with it the state file
             check_settings(effective)
-            with exclusive_run(effective, source=None if args[0] == "url" else args[0]):
+            discovers = getattr(self.crawler_process.spider_loader.load(args[0]), "discovers", True)
+            with exclusive_run(effective, source=args[0] if discovers else None):
                 crawler: Crawler = self._create_crawler(args[0])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 signals = SignalRecorder(self.crawler_process)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
@@ -21,13 +22,20 @@ from crawler.run_summary import (
     extract_options,
     report_failure,
 )
-from crawler.signals import crawl_warning
+from crawler.signals import article_done, crawl_warning
 from crawler.state import ArticleState, close_crawl_state, crawl_state
 
 ITEM = "newsmd_item"
 """Request meta key: the URL a feed gave for an article; its failures are remembered under it."""
 ITEM_VERSION = "newsmd_item_version"
 """Request meta key: the feed's version of the article; a known failure listed with another is tried again."""
+FALLBACK_URL = "newsmd_fallback_url"
+"""Request meta key: another URL of the same article (Tencent's view.inews page), fetched once
+when the first answer is empty or a wall ("access denied")."""
+_RETRY_AT_FALLBACK = frozenset({"thin_page", "empty_body", "truncated"})
+_FALLBACK_TRIED = "newsmd_fallback_tried"
+CONTEXT = "newsmd_context"
+"""Request meta key: the ``CrawlContext`` the article will carry to the state pipeline."""
 _GONE = ("HTTP 404", "HTTP 410")
 DOCUMENT = "newsmd_document"
 """Request meta key marking a feed page, feed or sitemap (not an article): its failures are feed failures."""
@@ -44,10 +52,9 @@ class ArticleSpider(Spider):
 
     article_state: ArticleState | None = None
     pages_reader: ExtractPool | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.suspect_answers: set[tuple[str, str]] = set()
+    discovers = True
+    """Whether the spider discovers articles (feeds, sitemaps): one run of it per source at a time
+    on a shared state. ``get`` and workers only fetch what they are given."""
 
     def open_state(self) -> ArticleState:
         """The incremental-crawl state file of this crawl, opened on first use."""
@@ -68,32 +75,34 @@ class ArticleSpider(Spider):
         return self.pages_reader
 
     async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
-        """Extract the article; a page that is not one is logged, counted and skipped."""
+        """Extract the article; a page that is not one is logged, counted and skipped. An empty or
+        'access denied' answer is fetched once more at the article's ``FALLBACK_URL``, if it has one."""
         try:
             article = await self.extract_article(response)
         except ExtractionError as error:
+            fallback = response.meta.get(FALLBACK_URL)
+            if error.reason in _RETRY_AT_FALLBACK and fallback and not response.meta.get(_FALLBACK_TRIED):
+                self.crawler.stats.inc_value("newsmd/retry/fallback_url")
+                yield response.request.replace(  # type: ignore[union-attr]
+                    url=fallback, meta={**response.meta, _FALLBACK_TRIED: True}, dont_filter=True)
+                return
             self.report_failure(error.url, error.reason, error.detail, meta=response.meta)
             return
         yield article
 
     async def extract_article(self, response: Response) -> Article:
-        """``extract`` under the run's settings (in a worker process), its fallbacks and undated article counted."""
+        """``extract`` under the run's settings (in a worker process), its fallbacks and undated
+        article counted, the request's crawl context (``CONTEXT``) attached for the state pipeline."""
         article = await self.extract_pool().extract(response.url, response.body, response.headers,
                                                     **extract_options(self.settings))
         counted(article, response.url, self.crawler.stats, self.logger)
-        if "partial" in response.flags:  # ended by the connection closing: a cut-off answer would look the same
-            self.crawler.stats.inc_value("newsmd/suspect_answer")
-            self.suspect_answers.add((article.source, article.article_id))
+        context = response.meta.get(CONTEXT)
+        if context is not None:
+            article.crawl = dataclasses.replace(context)
+            if "partial" in response.flags:  # ended by the connection closing: a cut-off answer would look the same
+                self.crawler.stats.inc_value("newsmd/suspect_answer")
+                article.crawl.suspect = True
         return article
-
-    def recorded_hash(self, article: Article, content_hash: str) -> str:
-        """The file hash to record for a written article: none when its answer was suspect (no length,
-        ended by the connection closing), so the next run fetches it again instead of trusting it."""
-        key = (article.source, article.article_id)
-        if key in self.suspect_answers:
-            self.suspect_answers.discard(key)
-            return ""
-        return content_hash
 
     def on_download_error(self, failure: Failure) -> None:
         """Errback: an HTTP error status or a network failure for a feed or article page."""
@@ -172,3 +181,5 @@ class ArticleSpider(Spider):
         if meta and meta.get(ITEM):
             self.remember_failure(meta[ITEM], meta.get(ITEM_VERSION, ""), reason, detail)
         report_failure(self.crawler, self.logger, url, reason, detail, "feed_failed" if document else "failed")
+        if meta and meta.get(CONTEXT) is not None:
+            self.crawler.signals.send_catch_log(article_done, context=meta[CONTEXT])

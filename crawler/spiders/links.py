@@ -15,15 +15,21 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.address_guard import PAGE_MADE
-from crawler.article import Article
+from crawler.article import CrawlContext
 from crawler.dates import UTC, parse_page_time
 from crawler.errors import ExtractionError
 from crawler.link_scope import LinkScope
 from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
 from crawler.middlewares import requested_url
-from crawler.signals import article_written
 from crawler.sources import parser_for
-from crawler.spiders.base import DOCUMENT, ITEM, ITEM_VERSION, ArticleSpider, flag
+from crawler.spiders.base import (
+    CONTEXT,
+    DOCUMENT,
+    ITEM,
+    ITEM_VERSION,
+    ArticleSpider,
+    flag,
+)
 
 MAX_SITEMAP_DEPTH = 3
 
@@ -49,7 +55,6 @@ class LinkSpider(ArticleSpider):
         self.force = flag(force)
         self.since = parse_since(since)
         self.scheduled: set[str] = set()
-        self.pending: dict[tuple[str, str], Link] = {}
         self.scheduled_sitemaps: set[str] = set()
         self.scope = LinkScope()
 
@@ -58,7 +63,6 @@ class LinkSpider(ArticleSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.force = spider.force or crawler.settings.getbool("FORCE_REWRITE")
         spider.scope = LinkScope.from_setting(crawler.settings.get("FOLLOW_LINK_HOSTS"))
-        crawler.signals.connect(spider.on_article_written, signal=article_written)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -128,7 +132,7 @@ class LinkSpider(ArticleSpider):
                 continue
             if self.known_failure(link.url, link.version):
                 continue
-            meta = {"newsmd_link": link, ITEM: link.url, ITEM_VERSION: link.version, PAGE_MADE: response.url}
+            meta = {ITEM: link.url, ITEM_VERSION: link.version, PAGE_MADE: response.url, CONTEXT: self.context_for(link)}
             try:
                 parser_for(link.url)
             except ExtractionError as error:
@@ -144,24 +148,9 @@ class LinkSpider(ArticleSpider):
         is intact): none here; a source's own spider knows its articles by ID."""
         return False
 
-    async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
-        async for article in super().parse_article(response):
-            if isinstance(article, Article):
-                self.pending[(article.source, article.article_id)] = response.meta["newsmd_link"]
-            yield article
-
-    def on_article_written(self, article: Article, result: Any) -> None:
-        """Record a written (or confirmed unchanged) article's link and stamp in the state file."""
-        link = self.pending.pop((article.source, article.article_id), None)
-        if link is not None:
-            state = self.open_state()
-            content_hash = self.recorded_hash(article, result.content_hash)
-            state.record_link(link.url, link.version, str(result.path), content_hash)
-            state.clear_failure(link.url)
-            self.record_article(article, link, str(result.path), content_hash)
-
-    def record_article(self, article: Article, link: Link, path: str, content_hash: str) -> None:
-        """Also record a written article by its ID (for a source's own spider); nothing here."""
+    def context_for(self, link: Link) -> CrawlContext:
+        """What the state pipeline records once the article at ``link`` is written: the link and its stamp."""
+        return CrawlContext(item=link.url, link_url=link.url, link_version=link.version)
 
 
 class FeedSpider(LinkSpider):

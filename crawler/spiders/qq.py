@@ -13,15 +13,19 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.article import Article
-from crawler.errors import ExtractionError
+from crawler.article import CrawlContext
 from crawler.middlewares import requested_url
-from crawler.signals import article_written
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
-from crawler.spiders.base import DOCUMENT, ITEM, ITEM_VERSION, ArticleSpider, flag
-
-_RETRY_AS_VIEW = frozenset({"thin_page", "empty_body", "truncated"})
+from crawler.spiders.base import (
+    CONTEXT,
+    DOCUMENT,
+    FALLBACK_URL,
+    ITEM,
+    ITEM_VERSION,
+    ArticleSpider,
+    flag,
+)
 
 
 class QQSpider(ArticleSpider):
@@ -40,14 +44,11 @@ class QQSpider(ArticleSpider):
         self.device_id = qq_feed.new_device_id()
         self.seen_in_channel: dict[str, set[str]] = {}
         self.stale_pages: dict[str, int] = {}
-        self.feed_versions: dict[str, str] = {}
-        self.items: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> QQSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.force = spider.force or crawler.settings.getbool("FORCE_REWRITE")
-        crawler.signals.connect(spider.on_article_written, signal=article_written)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -132,36 +133,7 @@ class QQSpider(ArticleSpider):
                 continue
             yield Request(
                 url, callback=self.parse_article, errback=self.on_download_error,
-                meta={"newsmd_feed_version": entry.version, "newsmd_article_id": entry.article_id, ITEM: url,
-                      ITEM_VERSION: entry.version},
+                meta={ITEM: url, ITEM_VERSION: entry.version, FALLBACK_URL: qq_feed.FALLBACK_ARTICLE_URL.format(entry.article_id),
+                      CONTEXT: CrawlContext(item=url, feed_version=entry.version)},
                 dont_filter=True,  # a request lost in flight at a kill is in JOBDIR's seen set
             )
-
-    async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
-        """Extract the article; an empty or 'access denied' answer is retried once as view.inews."""
-        try:
-            article = await self.extract_article(response)
-        except ExtractionError as error:
-            article_id = response.meta.get("newsmd_article_id")
-            if error.reason in _RETRY_AS_VIEW and article_id and not response.meta.get("newsmd_view_retry"):
-                self.crawler.stats.inc_value("newsmd/retry/view_inews")
-                yield response.request.replace(  # type: ignore[union-attr]
-                    url=qq_feed.FALLBACK_ARTICLE_URL.format(article_id),
-                    meta={**response.meta, "newsmd_view_retry": True}, dont_filter=True,
-                )
-                return
-            self.report_failure(error.url, error.reason, error.detail, meta=response.meta)
-            return
-        self.feed_versions[article.article_id] = response.meta.get("newsmd_feed_version", "")
-        self.items[article.article_id] = response.meta.get(ITEM, "")
-        yield article
-
-    def on_article_written(self, article: Article, result: Any) -> None:
-        """Record a written (or confirmed unchanged) article in the state file."""
-        version = self.feed_versions.pop(article.article_id, None)
-        if version is None:
-            return
-        state = self.open_state()
-        state.record(article.source, article.article_id, version, self.recorded_hash(article, result.content_hash),
-                     str(result.path))
-        state.clear_failure(self.items.pop(article.article_id, ""))

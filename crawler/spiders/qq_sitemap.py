@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.article import Article
+from crawler.article import CrawlContext
 from crawler.links import Link
 from crawler.sources.qq import SOURCE, article_id_from_url
 from crawler.spiders.links import SitemapSpider
@@ -34,7 +34,7 @@ class QQSitemapSpider(SitemapSpider):
         self.open_state().record_link(link.url, link.version, known.path, known.content_hash)
         return True
 
-    def record_article(self, article: Article, link: Link, path: str, content_hash: str) -> None:
-        if article.source == SOURCE:
-            # No feed update time: the channel feeds take the article as current when they first list it.
-            self.open_state().record(SOURCE, article.article_id, f"|{link.version}|", content_hash, path)
+    def context_for(self, link: Link) -> CrawlContext:
+        # No feed update time: the channel feeds take the article as current when they first list it.
+        return CrawlContext(item=link.url, link_url=link.url, link_version=link.version,
+                            feed_version=f"|{link.version}|", id_source=SOURCE)

@@ -16,6 +16,7 @@ class UrlSpider(ArticleSpider):
     """Fetch each URL in ``urls`` (comma-separated) and write it through the pipelines."""
 
     name = "url"
+    discovers = False
 
     def __init__(self, urls: str | list[str] = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
