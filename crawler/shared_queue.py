@@ -31,6 +31,7 @@ from scrapy_redis import picklecompat
 
 from crawler.article import CrawlContext
 from crawler.signals import article_done
+from crawler.state import crawl_state
 from crawler.spiders.base import CONTEXT, ITEM
 
 logger = logging.getLogger(__name__)
@@ -223,8 +224,10 @@ class SharedQueueScheduler:
         return time.monotonic() - self.last_taken if not self.queue.waiting() else 0.0
 
     def on_article_done(self, context: CrawlContext) -> None:
-        """The article of a request this worker took is done: off the queue for good."""
+        """The article of a request this worker took is done: its record committed to the state,
+        then off the queue for good (killed in between, it is fetched again and found unchanged)."""
         if context.taken:
+            crawl_state(self.crawler).commit()
             self.queue.finish(self.worker, context.taken)
 
     def _beat(self) -> None:

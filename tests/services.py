@@ -1,6 +1,7 @@
-"""Real servers for the tests of several machines: PostgreSQL and Redis from the distribution's
-packages, started in a temporary folder on a Unix socket or a free local port, stopped afterwards.
-A machine without them skips those tests with the reason; CI installs them (``.ci/run``)."""
+"""Real servers for the tests (and ``benchmarks/distributed.py``) of several machines: PostgreSQL
+and Redis from the distribution's packages, started in a temporary folder on a Unix socket or a
+free local port, stopped afterwards. A machine without them raises ``ServiceMissing``, which the
+tests' fixtures turn into a skip with the reason; CI installs them (``.ci/run``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+
+class ServiceMissing(Exception):
+    """The server is not installed here; the message says what to install."""
 
 
 def _postgres_bin(name: str) -> str | None:
@@ -33,7 +36,7 @@ def postgres_server() -> Iterator[str]:
     """A new PostgreSQL cluster; yields the URL of its ``postgres`` database."""
     initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
     if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL is not installed here (Debian: apt-get install postgresql)")
+        raise ServiceMissing("PostgreSQL is not installed here (Debian: apt-get install postgresql)")
     folder = Path(tempfile.mkdtemp(prefix="newsmd-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
@@ -60,7 +63,7 @@ def redis_server() -> Iterator[str]:
     """A new Redis server on a free local port, nothing saved to disk; yields its URL."""
     binary = shutil.which("redis-server")
     if not binary:
-        pytest.skip("Redis is not installed here (Debian: apt-get install redis-server)")
+        raise ServiceMissing("Redis is not installed here (Debian: apt-get install redis-server)")
     port = free_port()
     folder = tempfile.mkdtemp(prefix="newsmd-redis-")
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",

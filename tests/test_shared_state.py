@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from services import postgres_server
+from services import ServiceMissing, postgres_server
 from test_state_backends import _new_database
 
 from crawler.mirror import MirrorServer
@@ -23,8 +23,11 @@ SNAPSHOT = ROOT / "demo" / "mirror"
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
+    try:
+        with postgres_server() as url:
+            yield url
+    except ServiceMissing as missing:
+        pytest.skip(str(missing))
 
 
 def _crawl(mirror: MirrorServer, out: Path, state_url: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from services import postgres_server
+from services import ServiceMissing, postgres_server
 
 from crawler.state import ArticleState, StateFileError, open_state
 
@@ -16,8 +16,11 @@ StateFactory = Callable[[], ArticleState]
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
+    try:
+        with postgres_server() as url:
+            yield url
+    except ServiceMissing as missing:
+        pytest.skip(str(missing))
 
 
 def _new_database(server_url: str) -> str:
