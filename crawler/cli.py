@@ -74,11 +74,11 @@ def _settings(args: argparse.Namespace, crawls: bool = True) -> Any:
         settings.set(name.strip(), value, priority="cmdline")
     if args.config:
         settings.set("NEWSMD_CONFIG", args.config, priority="cmdline")
-    if args.layout:
+    if getattr(args, "layout", None):
         settings.set("LAYOUT", args.layout, priority="cmdline")
     if getattr(args, "images", None):
         settings.set("IMAGES", args.images, priority="cmdline")
-    if args.undated:
+    if getattr(args, "undated", None):
         settings.set("UNDATED_ARTICLES", args.undated, priority="cmdline")
     if getattr(args, "allow_host", None):
         configured = settings.get("FOLLOW_LINK_HOSTS") or []
@@ -182,7 +182,7 @@ def _parse_command(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     settings = _settings(args, crawls=False)
     if args.output is not None:
-        _usable_output(Path(args.output))
+        _usable_output(args.output, settings)
     options = OutputOptions.from_settings(settings, args.output)
     if args.output is not None:
         _warn_about_time_zone(settings, args.output)
@@ -207,7 +207,7 @@ def _parse_command(args: argparse.Namespace) -> int:
             _error(f"{url}: could not write the article: {error}")
             status = EXIT_FAILED
             continue
-        print(f"{result.outcome} {result.path}")
+        print(f"{result.outcome} {result.shown}")
     return status
 
 
@@ -220,10 +220,20 @@ def _warn_about_time_zone(settings: Any, output: str | Path) -> None:
         print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
 
 
-def _usable_output(output: Path) -> None:
-    """Make the output folder, or stop with one line and exit status 2 (bad usage, for every command)."""
+def _usable_output(output: str | Path, settings: Any) -> None:
+    """Make the output folder (or check the store's bucket), or stop with one line and exit status 2
+    (bad usage, for every command)."""
+    from crawler.output_store import S3Store, StoreError, configure, is_store_url
+
+    if is_store_url(output):
+        configure(settings)
+        try:
+            S3Store(str(output)).check()
+        except StoreError as error:
+            _usage_error(str(error))
+        return
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        Path(output).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         _usage_error(f"cannot use {output} as the output folder: {error.strerror or error}")
 
@@ -234,7 +244,7 @@ def _crawl_settings(args: argparse.Namespace, crawls: bool = True) -> Any:
     settings = _settings(args, crawls)
     if args.output is not None:
         settings.set("OUTPUT_DIR", args.output, priority="cmdline")
-    _usable_output(Path(settings.get("OUTPUT_DIR", "output")))
+    _usable_output(settings.get("OUTPUT_DIR", "output"), settings)
     if not any(item.startswith("LOG_LEVEL=") for item in args.set):
         # Quiet: Scrapy's own log shows nothing; its errors come as one line each (_OneLineErrors).
         settings.set("LOG_LEVEL", "INFO" if args.verbose else "CRITICAL", priority="cmdline")
@@ -306,7 +316,7 @@ def _report(signals: Any) -> None:
             sys.stdout.write(result.path.read_text(encoding="utf-8"))
             sys.stdout.flush()
             return
-        print(f"{result.outcome} {result.path}", flush=True)
+        print(f"{result.outcome} {result.shown}", flush=True)
 
     def on_failed(url: str, reason: str, detail: str) -> None:
         _error(f"{url}: {detail} [{reason}]")
@@ -572,6 +582,35 @@ def _site_setup_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _site_sync_command(args: argparse.Namespace) -> int:
+    from crawler.output_store import S3Store, StoreError, configure, is_store_url
+    from crawler.site_sync import sync_store
+
+    if not is_store_url(args.store):
+        _usage_error(f"{args.store}: not a store URL (s3://bucket/prefix)")
+    settings = _settings(args, crawls=False)
+    configure(settings)
+    try:
+        store = S3Store(args.store)
+        store.check()
+        result = sync_store(store, Path(args.folder))
+    except StoreError as error:
+        _usage_error(str(error))
+    except OSError as error:
+        _error(f"{args.folder}: {error.strerror or error}")
+        return EXIT_FAILED
+    for name in result.new:
+        print(f"written {Path(args.folder) / name}")
+    for name in result.updated:
+        print(f"updated {Path(args.folder) / name}")
+    for name in result.removed:
+        print(f"removed {Path(args.folder) / name}")
+    for name in result.kept:
+        _warning(f"{Path(args.folder) / name}: not written by newsmd; left as it is [kept]")
+    print(result.line(), file=sys.stderr)
+    return EXIT_OK
+
+
 def _state_rebuild_command(args: argparse.Namespace) -> int:
     from crawler.run_lock import EXIT_LOCKED, RunLocked, run_lock
     from crawler.state_rebuild import rebuild_state
@@ -704,6 +743,14 @@ def build_parser() -> argparse.ArgumentParser:
         "setup", help="add timeZone and ignoreFiles to an existing site's config, nothing else")
     site_setup.add_argument("directory", help="the existing Hugo site's folder")
     site_setup.set_defaults(handler=_site_setup_command)
+    site_sync = site_commands.add_parser(
+        "sync", help="bring new and changed articles (and images) from a store into a site's content folder")
+    site_sync.add_argument("store", metavar="STORE", help="the store the crawl wrote to, s3://bucket/prefix")
+    site_sync.add_argument("folder", metavar="FOLDER", help="the site's content folder, e.g. SITE/content/posts")
+    site_sync.add_argument("--config", metavar="FILE", help="newsmd.toml to use (S3_ENDPOINT_URL)")
+    site_sync.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                           help="override a setting (S3_ENDPOINT_URL=…)")
+    site_sync.set_defaults(handler=_site_sync_command)
 
     state = commands.add_parser("state", help="the incremental-crawl state file")
     state_commands = state.add_subparsers(dest="state_command", required=True)

@@ -62,6 +62,10 @@ STATE_URL = ""  # a shared state: postgresql://user:password@host/db (else the S
 REDIS_URL = ""
 REDIS_KEY_PREFIX = "newsmd"
 WORKER_IDLE_SECONDS = 60.0
+# -o s3://bucket/prefix: the store's endpoint (else AWS_ENDPOINT_URL, or AWS itself) and the local
+# folder articles are staged in before they are put (default ~/.cache/newsmd/store/<hash of the URL>).
+S3_ENDPOINT_URL = ""
+OUTPUT_CACHE = ""
 WORKER_HEARTBEAT_SECONDS = 30.0  # a worker silent this long is taken for dead: its articles go back to the queue
 FORCE_REWRITE = False
 MAX_ARTICLES_PER_RUN = 500

@@ -31,8 +31,8 @@ from scrapy_redis import picklecompat
 
 from crawler.article import CrawlContext
 from crawler.signals import article_done
-from crawler.state import crawl_state
 from crawler.spiders.base import CONTEXT, ITEM
+from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
 

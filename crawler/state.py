@@ -18,12 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.output_store import configure, is_store_url, object_intact, staging_folder
+
 STATE_FILE_NAME = ".newsmd-state.sqlite"
 
 
 def file_intact(path: str, content_hash: str) -> bool:
     """Whether the file at ``path`` is still the one written (same SHA-256): the state never
     outranks the output folder, so a deleted or changed file is fetched and written again."""
+    if is_store_url(path):
+        return object_intact(path, content_hash)
     try:
         return bool(path and content_hash) and hashlib.sha256(Path(path).read_bytes()).hexdigest() == content_hash
     except OSError:
@@ -88,12 +92,15 @@ def state_path(settings: Any) -> Path:
     url = str(settings.get("STATE_URL") or "")
     if url and not shared_state_url(settings):
         return Path(url.removeprefix("sqlite://"))
-    return Path(settings.get("STATE_FILE") or default_state_path(settings.get("OUTPUT_DIR", "output")))
+    output = settings.get("OUTPUT_DIR", "output")
+    return Path(settings.get("STATE_FILE") or default_state_path(staging_folder(output, settings) if is_store_url(output)
+                                                                 else output))
 
 
 def open_state(settings: Any) -> ArticleState:
     """The state a crawl with these settings uses: PostgreSQL for a ``postgresql://`` ``STATE_URL``,
     else the SQLite file (``state_path``)."""
+    configure(settings)  # records of articles in a store are checked there
     if url := shared_state_url(settings):
         from crawler.state_postgres import PostgresState
 
@@ -172,7 +179,10 @@ class ArticleState:
                                             "of this newsmd")
 
     def _resolved(self, path: str | Path) -> str:
-        """The absolute path of an article file, its folder resolved once per run (not every file)."""
+        """The absolute path of an article file, its folder resolved once per run (not every file);
+        an object's URL in a store as it is."""
+        if is_store_url(path):
+            return str(path)
         path = Path(path)
         folder = self._resolved_folders.get(path.parent)
         if folder is None:

@@ -11,6 +11,7 @@ from typing import Any
 from crawler.article import Article
 from crawler.front_matter import DEFAULT_TIME_ZONE, render
 from crawler.hugo_site import output_time_zone
+from crawler.output_store import S3Store, configure, is_store_url, staging_folder
 from crawler.signals import article_written
 from pipelines.storage import (
     LAYOUTS,
@@ -37,14 +38,22 @@ class OutputOptions:
     date_format: str = "local"
     extra_fields: tuple[str, ...] = ()
     time_zone: str = DEFAULT_TIME_ZONE
+    store: Any = field(default=None, compare=False, repr=False)
+    """With ``-o s3://…``: the ``S3Store`` every file written below ``root`` (its staging folder) is put in."""
     checked_folders: set[Path] = field(default_factory=set, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Any, root: str | Path | None = None) -> OutputOptions:
         """Options from Scrapy settings (``OUTPUT_DIR`` unless ``root`` is given); the dates' zone is
         ``TIME_ZONE``, else the zone of the Hugo site the root is in, else Beijing time."""
-        output = Path(root if root is not None else settings.get("OUTPUT_DIR", "output"))
+        given = root if root is not None else settings.get("OUTPUT_DIR", "output")
+        store = None
+        if is_store_url(given):
+            configure(settings)
+            store, given = S3Store(str(given)), staging_folder(str(given), settings)
+        output = Path(given)
         return cls(
+            store=store,
             root=output,
             defaults=settings.getdict("FRONT_MATTER_DEFAULTS") or None,
             source_front_matter=settings.getdict("SOURCE_FRONT_MATTER"),
@@ -82,7 +91,23 @@ def write_article(article: Article, options: OutputOptions, sync_folder: bool = 
         stale.unlink()
         if result.outcome == "unchanged":
             result = WriteResult(path, "updated", result.content_hash)  # moved: the site changes
-    return result
+    return _put_in_store(result, stale, options) if options.store is not None else result
+
+
+def _put_in_store(result: WriteResult, other_layout: Path, options: OutputOptions) -> WriteResult:
+    """Put the article's file (and, for a bundle, its images) in the store, under the names they
+    have below the staging root; the store says whether it changed. The other layout's object goes."""
+    store, root = options.store, options.root
+    files = [result.path]
+    if result.path.name == "index.md":
+        files += sorted(path for path in result.path.parent.iterdir()
+                        if path.is_file() and not path.is_symlink() and not path.name.startswith(".") and path != result.path)
+    outcome = store.put(result.path.relative_to(root).as_posix(), result.path.read_bytes())
+    for image in files[1:]:
+        store.put(image.relative_to(root).as_posix(), image.read_bytes())
+    if other_layout != result.path:
+        store.delete(other_layout.relative_to(root).as_posix())
+    return WriteResult(result.path, outcome, result.content_hash, store.location(result.path.relative_to(root).as_posix()))
 
 
 class MarkdownWriterPipeline:
@@ -148,5 +173,5 @@ class MarkdownWriterPipeline:
             item.crawl.written = result  # for the state pipeline, next
         self._folder_written(result.path.parent)
         self.crawler.stats.inc_value(f"newsmd/{result.outcome}")
-        logger.info("%s %s (%s)", result.outcome, result.path, item.url or item.canonical_url)
+        logger.info("%s %s (%s)", result.outcome, result.shown, item.url or item.canonical_url)
         self.crawler.signals.send_catch_log(article_written, article=item, result=result)

@@ -35,7 +35,7 @@ class StatePipeline:
 
     def _record(self, item: Article, context: CrawlContext) -> None:
         state = crawl_state(self.crawler)
-        path, content_hash = str(context.written.path), "" if context.suspect else context.written.content_hash
+        path, content_hash = context.written.shown, "" if context.suspect else context.written.content_hash
         if context.link_url:
             state.record_link(context.link_url, context.link_version, path, content_hash)
         if context.feed_version is not None and context.id_source in ("", item.source):

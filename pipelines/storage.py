@@ -75,11 +75,18 @@ def article_path(root: Path, source: str, article_id: str, layout: str = "flat",
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What happened to one file: ``written`` (new), ``updated`` or ``unchanged``; its SHA-256."""
+    """What happened to one file: ``written`` (new), ``updated`` or ``unchanged``; its SHA-256;
+    with a store as the output, the object's URL (``location``), the file being its staged copy."""
 
     path: Path
     outcome: str
     content_hash: str
+    location: str = ""
+
+    @property
+    def shown(self) -> str:
+        """Where the article is, as printed and recorded: the store's URL, else the file's path."""
+        return self.location or str(self.path)
 
 
 def remove_stale_temp_files(root: Path) -> list[Path]:

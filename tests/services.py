@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 class ServiceMissing(Exception):
@@ -81,3 +82,31 @@ def redis_server() -> Iterator[str]:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def s3_server() -> Iterator[dict[str, str]]:
+    """moto's S3 server on a free local port; yields the environment that points boto3 (and
+    newsmd) at it, with a bucket ``news``."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        raise ServiceMissing("moto's server is not installed here (pip install 'moto[server]')") from None
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    try:
+        s3_client(env).create_bucket(Bucket="news")
+        yield env
+    finally:
+        server.stop()
+
+
+def s3_client(env: dict[str, str]) -> Any:
+    """A boto3 client of the server ``s3_server`` yielded ``env`` for."""
+    import boto3
+
+    return boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name=env["AWS_DEFAULT_REGION"])
