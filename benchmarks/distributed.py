@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from crawler.mirror import Answer, MirrorServer  # noqa: E402
 from services import postgres_server, redis_server  # noqa: E402
+
+from crawler.mirror import Answer, MirrorServer  # noqa: E402
 
 NEWSMD = str(Path(sys.executable).parent / "newsmd")
 
