@@ -31,6 +31,7 @@ from crawler.errors import ExtractionError
 from crawler.log_time import stamp_stderr_lines
 from crawler.markdown import LINK_TEXT
 from crawler.printable import printable, printable_log_records
+from pipelines.formats import FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 INTERRUPTED = "interrupted"
@@ -80,6 +81,8 @@ def _settings(args: argparse.Namespace, crawls: bool = True) -> Any:
         settings.set("IMAGES", args.images, priority="cmdline")
     if getattr(args, "undated", None):
         settings.set("UNDATED_ARTICLES", args.undated, priority="cmdline")
+    if getattr(args, "format", None):
+        settings.set("OUTPUT_FORMAT", args.format, priority="cmdline")
     if getattr(args, "allow_host", None):
         configured = settings.get("FOLLOW_LINK_HOSTS") or []
         configured = configured.split(",") if isinstance(configured, str) else list(configured)
@@ -125,8 +128,8 @@ def _saved_pages(args: argparse.Namespace) -> list[tuple[str, bytes]] | None:
         return [("<stdin>", sys.stdin.buffer.read(limit))]
     page = Path(args.page)
     if page.is_dir():
-        if args.url or args.output is None:
-            _error(f"{page} is a folder: give -o DIR (each page names its own URL; --url is for one page)")
+        if args.url or (args.output is None and args.format != "jsonl"):  # JSON lines, unlike Markdown files, make one stream
+            _error(f"{page} is a folder: give -o DIR or --format jsonl (each page names its own URL; --url is for one page)")
             return None
         files = sorted(path for path in page.rglob("*") if path.suffix.lower() in PAGE_SUFFIXES and path.is_file())
         if not files:
@@ -765,6 +768,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--layout", choices=["flat", "bundle"], help="qq/<ID>.md or qq/<ID>/index.md")
         command.add_argument("--undated", choices=["skip", "write"],
                              help="a page with no publication time: skip it (default) or write it without a date")
+        command.add_argument("--format", choices=list(FORMATS),
+                             help="markdown (Hugo front matter, the default) or jsonl (the article record as a JSON line)")
     for command in (get, crawl, worker):
         command.add_argument("--wait", action="store_true",
                              help="if another run uses the same output or job folder, wait for it (default: stop, exit 75)")

@@ -6,6 +6,9 @@
     layout = "bundle"                  # LAYOUT: "flat" (qq/<ID>.md) or "bundle" (qq/<ID>/index.md)
     images = "download"                # IMAGES: "remote" or "download" (stored in each bundle)
     date_format = "offset"             # DATE_FORMAT: "local" (wall time, no zone) or "offset"
+    format = "jsonl"                   # OUTPUT_FORMAT: "markdown" (the default) or "jsonl"
+    state = "postgresql://db/newsmd"   # STATE_URL: a shared state (several machines)
+    redis = "redis://queue:6379/0"     # REDIS_URL: the shared queue (several machines)
     time_zone = "Europe/Paris"         # TIME_ZONE: the dates' zone (default: the site's timeZone, else Asia/Shanghai)
     extra_fields = ["author", "tags"]  # EXTRA_FIELDS: front-matter fields beyond the reference's
 
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.front_matter import DATE_FORMATS as FRONT_MATTER_DATE_FORMATS
 from crawler.hugo_site import known_time_zone
+from pipelines.formats import FORMATS
 
 if TYPE_CHECKING:  # newsmd parse reads its settings without Scrapy (crawler.plain_settings)
     from scrapy.settings import BaseSettings
@@ -37,9 +41,11 @@ if TYPE_CHECKING:  # newsmd parse reads its settings without Scrapy (crawler.pla
 DEFAULT_CONFIG = "newsmd.toml"
 DATE_FORMATS = tuple(FRONT_MATTER_DATE_FORMATS)
 EXTRA_FIELDS = ("author", "tags")
-_CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download"), "date_format": DATE_FORMATS}
+OUTPUT_FORMATS = tuple(FORMATS)
+_CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download"), "date_format": DATE_FORMATS,
+            "format": OUTPUT_FORMATS}
 _TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES", "date_format": "DATE_FORMAT",
-              "time_zone": "TIME_ZONE"}
+              "time_zone": "TIME_ZONE", "format": "OUTPUT_FORMAT", "state": "STATE_URL", "redis": "REDIS_URL"}
 
 
 class ConfigError(ValueError):
@@ -104,7 +110,7 @@ def apply_config(settings: BaseSettings) -> None:
 
 
 _SETTING_CHOICES = {"IMAGES": ("remote", "download"), "LAYOUT": ("flat", "bundle"), "UNDATED_ARTICLES": ("skip", "write"),
-                    "DATE_FORMAT": DATE_FORMATS}
+                    "DATE_FORMAT": DATE_FORMATS, "OUTPUT_FORMAT": OUTPUT_FORMATS}
 _INT_SETTINGS = ("IMAGE_MAX_BYTES", "IMAGES_MAX_BYTES_PER_ARTICLE", "IMAGES_MAX_BYTES_PER_RUN", "MAX_ARTICLES_PER_RUN", "RETRY_TIMES", "REDIRECT_MAX_TIMES", "MAX_LINKS_PER_DOCUMENT",
                  "MAX_CHILD_SITEMAPS", "FAILED_RETRY_RUNS", "QQ_FEED_STALE_PAGES", "DOWNLOAD_MAXSIZE", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS")
 _FLOAT_SETTINGS = ("EXTRACT_TIME_LIMIT", "DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL", "RETRY_BACKOFF_BASE", "RETRY_BACKOFF_MAX",

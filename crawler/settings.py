@@ -53,6 +53,9 @@ EXTRACT_TIME_LIMIT = 10.0
 # Worker processes that read a crawl's pages while it fetches and writes (0: the crawl's own process).
 EXTRACT_PROCESSES = 1
 EXTRA_FIELDS: list[str] = []
+# How each article is written: "markdown" (Hugo front matter + Markdown, the reference format) or
+# "jsonl" (the article record as one JSON line).
+OUTPUT_FORMAT = "markdown"
 
 # Incremental state (default <OUTPUT_DIR>/.newsmd-state.sqlite), rewrite-everything switch, cap.
 STATE_FILE = ""

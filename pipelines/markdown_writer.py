@@ -1,4 +1,5 @@
-"""The pipeline that renders each Article and writes it as ``<OUTPUT_DIR>/<source>/<ID>.md`` (or a bundle)."""
+"""The pipeline that renders each Article in the output format and writes it as
+``<OUTPUT_DIR>/<source>/<ID>.md`` (or a bundle, or ``.jsonl``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from crawler.article import Article
-from crawler.front_matter import DEFAULT_TIME_ZONE, render
+from crawler.front_matter import DEFAULT_TIME_ZONE
 from crawler.hugo_site import output_time_zone
 from crawler.output_store import S3Store, configure, is_store_url, staging_folder
 from crawler.signals import article_written
+from pipelines.formats import FORMATS
 from pipelines.storage import (
     LAYOUTS,
     WriteResult,
@@ -38,6 +40,7 @@ class OutputOptions:
     date_format: str = "local"
     extra_fields: tuple[str, ...] = ()
     time_zone: str = DEFAULT_TIME_ZONE
+    format: str = "markdown"
     store: Any = field(default=None, compare=False, repr=False)
     """With ``-o s3://…``: the ``S3Store`` every file written below ``root`` (its staging folder) is put in."""
     checked_folders: set[Path] = field(default_factory=set, compare=False, repr=False)
@@ -63,20 +66,21 @@ class OutputOptions:
             date_format=settings.get("DATE_FORMAT", "local"),
             extra_fields=tuple(settings.getlist("EXTRA_FIELDS")),
             time_zone=output_time_zone(settings.get("TIME_ZONE", ""), output),
+            format=settings.get("OUTPUT_FORMAT", "markdown"),
         )
 
     def layout_for(self, source: str) -> str:
         """A source's layout; downloaded images live in page bundles, so they imply ``bundle``."""
         return "bundle" if self.images == "download" else self.source_layout.get(source, self.layout)
 
-    def path_for(self, article: Article) -> Path:
-        """The file of ``article`` inside the root (validated)."""
-        return article_path(self.root, article.source, article.article_id, self.layout_for(article.source),
-                            self.checked_folders)
+    def path_for(self, article: Article, layout: str = "") -> Path:
+        """The file of ``article`` inside the root (validated), in its layout or in ``layout``."""
+        return article_path(self.root, article.source, article.article_id, layout or self.layout_for(article.source),
+                            self.checked_folders, FORMATS[self.format].suffix)
 
     def render(self, article: Article) -> str:
-        return render(article, self.defaults, self.source_front_matter.get(article.source), self.date_format,
-                      self.extra_fields, self.time_zone)
+        """The whole file of ``article`` in the output format (``OUTPUT_FORMAT``)."""
+        return FORMATS[self.format].render(article, self)
 
 
 def write_article(article: Article, options: OutputOptions, sync_folder: bool = True) -> WriteResult:
@@ -86,7 +90,7 @@ def write_article(article: Article, options: OutputOptions, sync_folder: bool = 
     path = options.path_for(article)
     result = write_atomic(path, options.render(article), sync_folder=sync_folder)
     other_layout = next(layout for layout in LAYOUTS if layout != options.layout_for(article.source))
-    stale = article_path(options.root, article.source, article.article_id, other_layout)
+    stale = options.path_for(article, other_layout)
     if stale != path and stale.is_file() and not stale.is_symlink():
         stale.unlink()
         if result.outcome == "unchanged":
@@ -99,7 +103,7 @@ def _put_in_store(result: WriteResult, other_layout: Path, options: OutputOption
     have below the staging root; the store says whether it changed. The other layout's object goes."""
     store, root = options.store, options.root
     files = [result.path]
-    if result.path.name == "index.md":
+    if result.path.stem == "index":
         files += sorted(path for path in result.path.parent.iterdir()
                         if path.is_file() and not path.is_symlink() and not path.name.startswith(".") and path != result.path)
     outcome = store.put(result.path.relative_to(root).as_posix(), result.path.read_bytes())
