@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler.declared_settings import setting
 from crawler.fetch_rules import normalized_mirror
 from crawler.link_scope import LinkScope, literal_address
 from crawler.middlewares import RedirectRefused, mirrored_from
@@ -85,8 +86,8 @@ class AddressGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> AddressGuardMiddleware:
         settings = crawler.settings
-        mirrored = {normalized_host(host) for host in normalized_mirror(settings.getdict("MIRROR"))}
-        return cls(crawler, LinkScope.from_setting(settings.get("FOLLOW_LINK_HOSTS")), mirrored)
+        mirrored = {normalized_host(host) for host in normalized_mirror(setting(settings, "MIRROR"))}
+        return cls(crawler, LinkScope.from_setting(setting(settings, "FOLLOW_LINK_HOSTS")), mirrored)
 
     async def process_request(self, request: Request) -> None:
         if mirrored_from(request) is not None:  # the mirror's own rewrite of a MIRROR-ed host

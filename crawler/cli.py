@@ -27,11 +27,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from crawler.declared_settings import choices, setting
 from crawler.errors import ExtractionError
 from crawler.log_time import stamp_stderr_lines
 from crawler.markdown import LINK_TEXT
 from crawler.printable import printable, printable_log_records
-from pipelines.formats import FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 INTERRUPTED = "interrupted"
@@ -84,7 +84,7 @@ def _settings(args: argparse.Namespace, crawls: bool = True) -> Any:
     if getattr(args, "format", None):
         settings.set("OUTPUT_FORMAT", args.format, priority="cmdline")
     if getattr(args, "allow_host", None):
-        configured = settings.get("FOLLOW_LINK_HOSTS") or []
+        configured = setting(settings, "FOLLOW_LINK_HOSTS") or []
         configured = configured.split(",") if isinstance(configured, str) else list(configured)
         settings.set("FOLLOW_LINK_HOSTS", [*configured, *args.allow_host], priority="cmdline")
     try:
@@ -193,8 +193,8 @@ def _parse_command(args: argparse.Namespace) -> int:
     for name, body in pages:
         url = args.url or page_url(body)
         try:
-            article = extract(url or NAMELESS_PAGE, body, undated=settings.get("UNDATED_ARTICLES", "skip"),
-                              time_limit=settings.getfloat("EXTRACT_TIME_LIMIT", 0))
+            article = extract(url or NAMELESS_PAGE, body, undated=setting(settings, "UNDATED_ARTICLES"),
+                              time_limit=setting(settings, "EXTRACT_TIME_LIMIT"))
         except ExtractionError as error:
             _error(str(error).replace(NAMELESS_PAGE, name))
             status = EXIT_FAILED
@@ -218,7 +218,7 @@ def _warn_about_time_zone(settings: Any, output: str | Path) -> None:
     """One line when ``output`` is in a Hugo site whose time zone would misread the articles' dates."""
     from crawler.hugo_site import time_zone_warning
 
-    warning = None if settings.get("DATE_FORMAT") == "offset" else time_zone_warning(output, settings.get("TIME_ZONE"))
+    warning = None if setting(settings, "DATE_FORMAT") == "offset" else time_zone_warning(output, setting(settings, "TIME_ZONE"))
     if warning:
         print(f"newsmd: warning: {warning} [time_zone]", file=sys.stderr, flush=True)
 
@@ -247,7 +247,7 @@ def _crawl_settings(args: argparse.Namespace, crawls: bool = True) -> Any:
     settings = _settings(args, crawls)
     if args.output is not None:
         settings.set("OUTPUT_DIR", args.output, priority="cmdline")
-    _usable_output(settings.get("OUTPUT_DIR", "output"), settings)
+    _usable_output(setting(settings, "OUTPUT_DIR"), settings)
     if not any(item.startswith("LOG_LEVEL=") for item in args.set):
         # Quiet: Scrapy's own log shows nothing; its errors come as one line each (_OneLineErrors).
         settings.set("LOG_LEVEL", "INFO" if args.verbose else "CRITICAL", priority="cmdline")
@@ -264,7 +264,7 @@ def _run_locked(settings: Any, wait: bool, run: Callable[[], dict[str, int]], ur
     from crawler.run_summary import run_failed
     from crawler.state import StateFileError, UnusablePath
 
-    _warn_about_time_zone(settings, settings.get("OUTPUT_DIR", "output"))
+    _warn_about_time_zone(settings, setting(settings, "OUTPUT_DIR"))
     try:
         with exclusive_run(settings, wait=wait, source=source):
             counts = run()
@@ -532,7 +532,7 @@ def _worker_command(args: argparse.Namespace) -> int:
 
     settings = _crawl_settings(args)
     _shared_settings(args, settings)
-    if not settings.get("REDIS_URL"):
+    if not setting(settings, "REDIS_URL"):
         _usage_error("newsmd worker takes its articles from the shared queue: give --redis URL (or REDIS_URL)")
     if args.idle is not None:
         settings.set("WORKER_IDLE_SECONDS", args.idle, priority="cmdline")
@@ -765,15 +765,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     for command in (parse, get, crawl, worker):
         command.add_argument("--config", metavar="FILE", help="newsmd.toml to use (default: ./newsmd.toml if present)")
-        command.add_argument("--layout", choices=["flat", "bundle"], help="qq/<ID>.md or qq/<ID>/index.md")
-        command.add_argument("--undated", choices=["skip", "write"],
+        command.add_argument("--layout", choices=choices("LAYOUT"), help="qq/<ID>.md or qq/<ID>/index.md")
+        command.add_argument("--undated", choices=choices("UNDATED_ARTICLES"),
                              help="a page with no publication time: skip it (default) or write it without a date")
-        command.add_argument("--format", choices=list(FORMATS),
+        command.add_argument("--format", choices=choices("OUTPUT_FORMAT"),
                              help="markdown (Hugo front matter, the default) or jsonl (the article record as a JSON line)")
     for command in (get, crawl, worker):
         command.add_argument("--wait", action="store_true",
                              help="if another run uses the same output or job folder, wait for it (default: stop, exit 75)")
-        command.add_argument("--images", choices=["remote", "download"],
+        command.add_argument("--images", choices=choices("IMAGES"),
                              help="keep remote image URLs, or download images into each page bundle")
     for command in (parse, get, crawl, worker):
         command.add_argument(

@@ -12,6 +12,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.declared_settings import setting
 from crawler.run_summary import crawl_summary
 from crawler.signals import crawl_progress, killed_run_recovered
 
@@ -29,7 +30,7 @@ class ProgressLine:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
-        interval = crawler.settings.getfloat("PROGRESS_INTERVAL", 5.0)
+        interval = setting(crawler.settings, "PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured
         extension = cls(crawler, interval)

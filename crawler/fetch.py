@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from protego import Protego
 
+from crawler.declared_settings import setting
 from crawler.fetch_rules import (
     REDIRECT_STATUSES,
     backoff_seconds,
@@ -70,16 +71,16 @@ class FetchOptions:
         return cls(
             user_agent=user_agent,
             robots_user_agent=settings.get("ROBOTSTXT_USER_AGENT") or user_agent,
-            obey_robots=settings.getbool("ROBOTSTXT_OBEY"),
-            timeout=settings.getfloat("DOWNLOAD_TIMEOUT", 180),
-            max_bytes=settings.getint("DOWNLOAD_MAXSIZE", 0),
-            retry_times=settings.getint("RETRY_TIMES", 2) if settings.getbool("RETRY_ENABLED", True) else 0,
+            obey_robots=setting(settings, "ROBOTSTXT_OBEY"),
+            timeout=setting(settings, "DOWNLOAD_TIMEOUT"),
+            max_bytes=setting(settings, "DOWNLOAD_MAXSIZE"),
+            retry_times=setting(settings, "RETRY_TIMES") if settings.getbool("RETRY_ENABLED", True) else 0,
             retry_statuses=frozenset(int(code) for code in settings.getlist("RETRY_HTTP_CODES")),
-            backoff_base=settings.getfloat("RETRY_BACKOFF_BASE", 1.0),
-            backoff_max=settings.getfloat("RETRY_BACKOFF_MAX", 60.0),
-            max_redirects=settings.getint("REDIRECT_MAX_TIMES", 20),
-            follow_offsite=settings.getbool("FOLLOW_OFFSITE_REDIRECTS"),
-            mirror=normalized_mirror(settings.getdict("MIRROR")),
+            backoff_base=setting(settings, "RETRY_BACKOFF_BASE"),
+            backoff_max=setting(settings, "RETRY_BACKOFF_MAX"),
+            max_redirects=setting(settings, "REDIRECT_MAX_TIMES"),
+            follow_offsite=setting(settings, "FOLLOW_OFFSITE_REDIRECTS"),
+            mirror=normalized_mirror(setting(settings, "MIRROR")),
         )
 
 

@@ -18,6 +18,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
+from crawler.declared_settings import setting
 from crawler.fetch_rules import (
     REDIRECT_STATUSES,
     backoff_seconds,
@@ -57,7 +58,7 @@ class MirrorMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> MirrorMiddleware:
-        return cls(crawler.settings.getdict("MIRROR"))
+        return cls(setting(crawler.settings, "MIRROR"))
 
     def process_request(self, request: Request) -> Request | None:
         target = mirrored_url(request.url, self.mirror)
@@ -102,7 +103,7 @@ class RedirectGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedirectGuardMiddleware:
         settings = crawler.settings
-        return cls(settings.getint("REDIRECT_MAX_TIMES", 20), settings.getbool("FOLLOW_OFFSITE_REDIRECTS"))
+        return cls(setting(settings, "REDIRECT_MAX_TIMES"), setting(settings, "FOLLOW_OFFSITE_REDIRECTS"))
 
     def process_request(self, request: Request) -> None:
         request.meta[_FIRST_URL] = requested_url(request)
@@ -130,8 +131,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.backoff_base = setting(settings, "RETRY_BACKOFF_BASE")
+        self.backoff_max = setting(settings, "RETRY_BACKOFF_MAX")
 
     def backoff(self, retry: Request, response: Response | None = None) -> float:
         """Seconds to wait before sending ``retry`` (its ``retry_times`` is already counted)."""

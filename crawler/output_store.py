@@ -16,6 +16,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.declared_settings import setting
+
 STORE_SCHEME = "s3://"
 _ENDPOINT: dict[str, str] = {"url": ""}
 
@@ -31,12 +33,12 @@ def is_store_url(value: Any) -> bool:
 
 def configure(settings: Any) -> None:
     """Take the store's endpoint from the run's settings (``S3_ENDPOINT_URL``), for every store opened."""
-    _ENDPOINT["url"] = str(settings.get("S3_ENDPOINT_URL") or "")
+    _ENDPOINT["url"] = str(setting(settings, "S3_ENDPOINT_URL") or "")
 
 
 def staging_folder(url: str, settings: Any = None) -> Path:
     """The local folder where articles for the store at ``url`` are written before they are put."""
-    configured = settings.get("OUTPUT_CACHE") if settings is not None else ""
+    configured = setting(settings, "OUTPUT_CACHE") if settings is not None else ""
     if configured:
         return Path(configured)
     return Path.home() / ".cache" / "newsmd" / "store" / hashlib.sha256(url.encode()).hexdigest()[:16]

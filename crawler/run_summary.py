@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler.article import Article
+from crawler.declared_settings import setting
 from crawler.extract import extract
 from crawler.signals import article_failed
 
@@ -68,8 +69,8 @@ def run_failed(counts: dict[str, int]) -> bool:
 def extract_options(settings: Any) -> dict[str, Any]:
     """``extract``'s keyword arguments under the run's settings (``UNDATED_ARTICLES``,
     ``DOWNLOAD_MAXSIZE``, ``EXTRACT_TIME_LIMIT``)."""
-    return {"undated": settings.get("UNDATED_ARTICLES", "skip"), "max_bytes": settings.getint("DOWNLOAD_MAXSIZE", 0),
-            "time_limit": settings.getfloat("EXTRACT_TIME_LIMIT", 0)}
+    return {"undated": setting(settings, "UNDATED_ARTICLES"), "max_bytes": setting(settings, "DOWNLOAD_MAXSIZE"),
+            "time_limit": setting(settings, "EXTRACT_TIME_LIMIT")}
 
 
 def counted(article: Article, url: str, stats: Any, logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> Article:

@@ -30,6 +30,7 @@ from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 
 from crawler.article import CrawlContext
+from crawler.declared_settings import setting
 from crawler.signals import article_done
 from crawler.spiders.base import CONTEXT, ITEM
 from crawler.state import crawl_state
@@ -52,7 +53,7 @@ return 1
 
 def redis_url(settings: Any) -> str:
     """``REDIS_URL``: the shared queue's server, ``""`` for none (one machine)."""
-    return str(settings.get("REDIS_URL") or "")
+    return str(setting(settings, "REDIS_URL") or "")
 
 
 class SharedQueue:
@@ -69,7 +70,7 @@ class SharedQueue:
 
     @classmethod
     def from_settings(cls, settings: Any) -> SharedQueue:
-        return cls(redis_url(settings), str(settings.get("REDIS_KEY_PREFIX") or "newsmd"))
+        return cls(redis_url(settings), str(setting(settings, "REDIS_KEY_PREFIX") or "newsmd"))
 
     def put(self, url: str, payload: bytes) -> bool:
         """Queue the article at ``url``; ``False`` when it is already queued or being fetched."""
@@ -176,7 +177,7 @@ class SharedQueueScheduler:
         self.queue = SharedQueue.from_settings(crawler.settings)
         self.worker = new_worker_name()
         self.local: list[Request] = []
-        self.lifetime = crawler.settings.getfloat("WORKER_HEARTBEAT_SECONDS", 30)
+        self.lifetime = setting(crawler.settings, "WORKER_HEARTBEAT_SECONDS")
         self.beats: Any = None
         self.last_taken = time.monotonic()
         self.spider: Spider | None = None

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.declared_settings import setting
 from crawler.output_store import configure, is_store_url, object_intact, staging_folder
 
 STATE_FILE_NAME = ".newsmd-state.sqlite"
@@ -82,18 +83,18 @@ SHARED_STATE_SCHEMES = ("postgresql://", "postgres://")
 
 def shared_state_url(settings: Any) -> str:
     """``STATE_URL`` when it names a shared database (``postgresql://…``), else ``""``."""
-    url = str(settings.get("STATE_URL") or "")
+    url = str(setting(settings, "STATE_URL") or "")
     return url if url.startswith(SHARED_STATE_SCHEMES) else ""
 
 
 def state_path(settings: Any) -> Path:
     """The SQLite state file a crawl uses: ``STATE_URL`` (``sqlite:///PATH`` or a path), else
     ``STATE_FILE``, else the one beside ``OUTPUT_DIR``."""
-    url = str(settings.get("STATE_URL") or "")
+    url = str(setting(settings, "STATE_URL") or "")
     if url and not shared_state_url(settings):
         return Path(url.removeprefix("sqlite://"))
-    output = settings.get("OUTPUT_DIR", "output")
-    return Path(settings.get("STATE_FILE") or default_state_path(staging_folder(output, settings) if is_store_url(output)
+    output = setting(settings, "OUTPUT_DIR")
+    return Path(setting(settings, "STATE_FILE") or default_state_path(staging_folder(output, settings) if is_store_url(output)
                                                                  else output))
 
 

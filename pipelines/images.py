@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 
 from crawler.address_guard import PAGE_MADE
 from crawler.article import Article
+from crawler.declared_settings import setting
 from crawler.markdown import LINK_TEXT
 from crawler.middlewares import RedirectRefused
 from crawler.signals import image_failed
@@ -133,21 +134,21 @@ class ArticleImagesPipeline(FilesPipeline):
         super().__init__(store_uri, crawler=crawler)
         settings = crawler.settings
         self.options = OutputOptions.from_settings(settings)
-        self.url_prefix = content_url_path(self.options.root, settings.get("CONTENT_URL_PATH", ""))
+        self.url_prefix = content_url_path(self.options.root, setting(settings, "CONTENT_URL_PATH"))
         self.state = crawl_state(crawler)  # the spider's connection: the spider closes it
-        self.image_cap = settings.getint("IMAGE_MAX_BYTES")
-        self.budgets = {"IMAGES_MAX_BYTES_PER_ARTICLE": settings.getint("IMAGES_MAX_BYTES_PER_ARTICLE"),
-                        "IMAGES_MAX_BYTES_PER_RUN": settings.getint("IMAGES_MAX_BYTES_PER_RUN")}
+        self.image_cap = setting(settings, "IMAGE_MAX_BYTES")
+        self.budgets = {"IMAGES_MAX_BYTES_PER_ARTICLE": setting(settings, "IMAGES_MAX_BYTES_PER_ARTICLE"),
+                        "IMAGES_MAX_BYTES_PER_RUN": setting(settings, "IMAGES_MAX_BYTES_PER_RUN")}
         self.stored_bytes: dict[str, int] = {}
         """Bytes stored this run, per article (its source and ID) and in all (``""``)."""
         logging.getLogger("scrapy.pipelines.media").addFilter(_MEDIA_LOG_FILTER)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArticleImagesPipeline:
-        if crawler.settings.get("IMAGES", "remote") != "download":
+        if setting(crawler.settings, "IMAGES") != "download":
             raise NotConfigured("IMAGES is not 'download'")
         cls._update_stores(crawler.settings)
-        return cls(str(Path(crawler.settings.get("OUTPUT_DIR", "output")).resolve()), crawler=crawler)
+        return cls(str(Path(setting(crawler.settings, "OUTPUT_DIR")).resolve()), crawler=crawler)
 
     def _bundle(self, article: Article) -> PurePosixPath:
         return PurePosixPath(self.options.path_for(article).parent.relative_to(self.options.root).as_posix())
@@ -199,11 +200,11 @@ class ArticleImagesPipeline(FilesPipeline):
 
     def _spend(self, article: str, size: int) -> None:
         """Count ``size`` bytes against the article's and the run's image budgets, or refuse the image."""
-        for setting, key in (("IMAGES_MAX_BYTES_PER_ARTICLE", article), ("IMAGES_MAX_BYTES_PER_RUN", "")):
-            cap = self.budgets[setting]
+        for budget, key in (("IMAGES_MAX_BYTES_PER_ARTICLE", article), ("IMAGES_MAX_BYTES_PER_RUN", "")):
+            cap = self.budgets[budget]
             if cap and self.stored_bytes.get(key, 0) + size > cap:
                 self.crawler.stats.inc_value("newsmd/images/over_budget")
-                raise ImageNotStored(f"over the {cap}-byte budget {setting}")
+                raise ImageNotStored(f"over the {cap}-byte budget {budget}")
         for key in (article, ""):
             self.stored_bytes[key] = self.stored_bytes.get(key, 0) + size
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.article import Article
+from crawler.declared_settings import setting
 from crawler.front_matter import DEFAULT_TIME_ZONE
 from crawler.hugo_site import output_time_zone
 from crawler.output_store import S3Store, configure, is_store_url, staging_folder
@@ -49,7 +50,7 @@ class OutputOptions:
     def from_settings(cls, settings: Any, root: str | Path | None = None) -> OutputOptions:
         """Options from Scrapy settings (``OUTPUT_DIR`` unless ``root`` is given); the dates' zone is
         ``TIME_ZONE``, else the zone of the Hugo site the root is in, else Beijing time."""
-        given = root if root is not None else settings.get("OUTPUT_DIR", "output")
+        given = root if root is not None else setting(settings, "OUTPUT_DIR")
         store = None
         if is_store_url(given):
             configure(settings)
@@ -58,15 +59,15 @@ class OutputOptions:
         return cls(
             store=store,
             root=output,
-            defaults=settings.getdict("FRONT_MATTER_DEFAULTS") or None,
-            source_front_matter=settings.getdict("SOURCE_FRONT_MATTER"),
-            layout=settings.get("LAYOUT", "flat"),
-            source_layout=settings.getdict("SOURCE_LAYOUT"),
-            images=settings.get("IMAGES", "remote"),
-            date_format=settings.get("DATE_FORMAT", "local"),
-            extra_fields=tuple(settings.getlist("EXTRA_FIELDS")),
-            time_zone=output_time_zone(settings.get("TIME_ZONE", ""), output),
-            format=settings.get("OUTPUT_FORMAT", "markdown"),
+            defaults=setting(settings, "FRONT_MATTER_DEFAULTS") or None,
+            source_front_matter=setting(settings, "SOURCE_FRONT_MATTER"),
+            layout=setting(settings, "LAYOUT"),
+            source_layout=setting(settings, "SOURCE_LAYOUT"),
+            images=setting(settings, "IMAGES"),
+            date_format=setting(settings, "DATE_FORMAT"),
+            extra_fields=tuple(setting(settings, "EXTRA_FIELDS")),
+            time_zone=output_time_zone(setting(settings, "TIME_ZONE"), output),
+            format=setting(settings, "OUTPUT_FORMAT"),
         )
 
     def layout_for(self, source: str) -> str:

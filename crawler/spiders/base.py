@@ -11,6 +11,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.article import Article
+from crawler.declared_settings import setting
 from crawler.errors import ExtractionError
 from crawler.extract_pool import ExtractPool
 from crawler.middlewares import RedirectRefused, requested_url
@@ -71,7 +72,7 @@ class ArticleSpider(Spider):
     def extract_pool(self) -> ExtractPool:
         """Where this crawl reads its pages: ``EXTRACT_PROCESSES`` worker processes (0: this one)."""
         if self.pages_reader is None:
-            self.pages_reader = ExtractPool(self.settings.getint("EXTRACT_PROCESSES", 0))
+            self.pages_reader = ExtractPool(setting(self.settings, "EXTRACT_PROCESSES"))
         return self.pages_reader
 
     async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
@@ -138,7 +139,7 @@ class ArticleSpider(Spider):
     def reserve_fetch(self) -> bool:
         """Take one of the run's ``MAX_ARTICLES_PER_RUN`` article fetches; ``False`` (counted) when none is left."""
         stats = self.crawler.stats
-        limit = self.settings.getint("MAX_ARTICLES_PER_RUN", 0)
+        limit = setting(self.settings, "MAX_ARTICLES_PER_RUN")
         if limit and stats.get_value("newsmd/scheduled", 0) >= limit:
             self.count("skipped", "over_limit")
             return False
@@ -154,12 +155,12 @@ class ArticleSpider(Spider):
         """Whether the article at ``url`` is skipped as a known failure: it failed for good, or a
         passing fault has failed it ``FAILED_RETRY_RUNS`` runs in a row, and its feed lists it as
         it did then (an updated entry is tried again; so is everything with ``--retry-failed``)."""
-        if self.settings.getbool("RETRY_FAILED"):
+        if setting(self.settings, "RETRY_FAILED"):
             return False
         known = self.open_state().failure(url)
         if known is None or (version and known.version != version):
             return False
-        if not (known.permanent or known.attempts >= self.settings.getint("FAILED_RETRY_RUNS", 3)):
+        if not (known.permanent or known.attempts >= setting(self.settings, "FAILED_RETRY_RUNS")):
             return False
         self.crawler.stats.inc_value("newsmd/known_failures")
         self.crawler.stats.inc_value(f"newsmd/known_failures/{known.reason}")

@@ -17,6 +17,7 @@ from scrapy.http import Response
 from crawler.address_guard import PAGE_MADE
 from crawler.article import CrawlContext
 from crawler.dates import UTC, parse_page_time
+from crawler.declared_settings import setting
 from crawler.errors import ExtractionError
 from crawler.link_scope import LinkScope
 from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
@@ -61,8 +62,8 @@ class LinkSpider(ArticleSpider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> LinkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.force = spider.force or crawler.settings.getbool("FORCE_REWRITE")
-        spider.scope = LinkScope.from_setting(crawler.settings.get("FOLLOW_LINK_HOSTS"))
+        spider.force = spider.force or setting(crawler.settings, "FORCE_REWRITE")
+        spider.scope = LinkScope.from_setting(setting(crawler.settings, "FOLLOW_LINK_HOSTS"))
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -106,7 +107,7 @@ class LinkSpider(ArticleSpider):
         return links[:limit]
 
     def link_limit(self) -> int:
-        return self.settings.getint("MAX_LINKS_PER_DOCUMENT", 50_000)
+        return setting(self.settings, "MAX_LINKS_PER_DOCUMENT")
 
     def too_old(self, link: Link) -> bool:
         modified = link.modified()
@@ -178,7 +179,7 @@ class SitemapSpider(LinkSpider):
             self.scheduled.add(child.url)
             if not self.in_scope(child, response):
                 continue
-            if len(self.scheduled_sitemaps) >= self.settings.getint("MAX_CHILD_SITEMAPS", 500):
+            if len(self.scheduled_sitemaps) >= setting(self.settings, "MAX_CHILD_SITEMAPS"):
                 self.refuse(child.url, "too_many_sitemaps", "not followed: this run has followed "
                             f"{len(self.scheduled_sitemaps)} child sitemaps (MAX_CHILD_SITEMAPS)")
                 continue

@@ -14,6 +14,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.article import CrawlContext
+from crawler.declared_settings import setting
 from crawler.middlewares import requested_url
 from crawler.sources import qq_feed
 from crawler.sources.qq import SOURCE
@@ -48,7 +49,7 @@ class QQSpider(ArticleSpider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> QQSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.force = spider.force or crawler.settings.getbool("FORCE_REWRITE")
+        spider.force = spider.force or setting(crawler.settings, "FORCE_REWRITE")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -93,7 +94,7 @@ class QQSpider(ArticleSpider):
         yield from self._follow(entries)
         if page >= self.pages:
             return
-        stale_limit = self.settings.getint("QQ_FEED_STALE_PAGES", 3)
+        stale_limit = setting(self.settings, "QQ_FEED_STALE_PAGES")
         if self.stale_pages[channel] >= stale_limit:
             stats.inc_value("newsmd/feed/stopped_early")
             self.warn(response.url, "stopped_early", f"channel {channel}: stopped at page {page} of {self.pages}: "

@@ -10,6 +10,7 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
+from crawler.declared_settings import setting
 from crawler.shared_queue import SharedQueueScheduler, redis_url
 from crawler.spiders.base import ArticleSpider
 
@@ -38,6 +39,6 @@ class WorkerSpider(ArticleSpider):
     def on_idle(self) -> None:
         """Stay while the queue has had work within ``WORKER_IDLE_SECONDS``."""
         scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
-        idle_limit = self.settings.getfloat("WORKER_IDLE_SECONDS", 60)
+        idle_limit = setting(self.settings, "WORKER_IDLE_SECONDS")
         if isinstance(scheduler, SharedQueueScheduler) and scheduler.idle_for() < idle_limit:
             raise DontCloseSpider
