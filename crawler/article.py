@@ -49,7 +49,7 @@ class Article:
         published: publication time, timezone-aware, in the source's own zone; ``None`` only for
             a page without one that the ``undated`` policy lets through.
         body_markdown: the article body as Markdown, one block per paragraph.
-        summary: plain-text lead (see ``crawler.summary``), ending in ``...``.
+        summary: plain-text lead (see ``crawler.extraction.summary``), ending in ``...``.
         thumbnail: absolute URL of the cover image, or ``""``.
         images: absolute URLs of the body images, in page order.
         lang: BCP 47 language tag of the article (``zh-CN``).

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.declared_settings import DECLARED, TOML_KEYS, choices, setting
-from crawler.hugo_site import known_time_zone
+from crawler.output.hugo_site import known_time_zone
 
 if TYPE_CHECKING:  # newsmd parse reads its settings without Scrapy (crawler.plain_settings)
     from scrapy.settings import BaseSettings
@@ -165,7 +165,7 @@ def unknown_setting(name: str) -> str:
 def misspelled_source(name: str) -> str | None:
     """A ``[sources.NAME]`` section naming no supported source but close to one (``weixn``): the
     supported name. Any other name may be a site without a parser (its folder name), and is kept."""
-    from crawler.sources import source_names
+    from crawler.extraction.sources import source_names
 
     names = list(source_names())
     if name in names:

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.front_matter import DATE_FORMATS, DEFAULT_FRONT_MATTER
+from crawler.output.front_matter import DATE_FORMATS, DEFAULT_FRONT_MATTER
 from pipelines.formats import FORMATS
 
 _MB = 1024 * 1024

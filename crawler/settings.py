@@ -10,14 +10,14 @@ from crawler.declared_settings import defaults
 globals().update(defaults())
 
 BOT_NAME = "newsmd"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["crawler.crawling.spiders"]
+NEWSPIDER_MODULE = "crawler.crawling.spiders"
 COMMANDS_MODULE = "crawler.commands"
 ADDONS = {"crawler.config.ConfigAddon": 0}  # newsmd.toml, for scrapy crawl as for newsmd
 
-EXTENSIONS = {"crawler.extensions.ProgressLine": 500, "crawler.extensions.KilledJobRecovery": 0}
+EXTENSIONS = {"crawler.crawling.extensions.ProgressLine": 500, "crawler.crawling.extensions.KilledJobRecovery": 0}
 SPIDER_MIDDLEWARES = {
-    "crawler.shared_queue.SharedQueueMiddleware": 950,  # last: the article requests the spider made, to the shared queue
+    "crawler.crawling.shared_queue.SharedQueueMiddleware": 950,  # last: the article requests the spider made, to the shared queue
 }
 ITEM_PIPELINES = {
     "pipelines.images.ArticleImagesPipeline": 700,
@@ -25,11 +25,11 @@ ITEM_PIPELINES = {
     "pipelines.state.StatePipeline": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.address_guard.AddressGuardMiddleware": 50,  # first: before robots.txt is asked, before the mirror's rewrite
-    "crawler.middlewares.MirrorMiddleware": 950,
-    "crawler.middlewares.RedirectGuardMiddleware": 650,
+    "crawler.crawling.address_guard.AddressGuardMiddleware": 50,  # first: before robots.txt is asked, before the mirror's rewrite
+    "crawler.crawling.middlewares.MirrorMiddleware": 950,
+    "crawler.crawling.middlewares.RedirectGuardMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.crawling.middlewares.BackoffRetryMiddleware": 550,
 }
 
 USER_AGENT = (

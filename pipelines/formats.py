@@ -13,7 +13,7 @@ import json
 from typing import Any, Protocol
 
 from crawler.article import Article
-from crawler.front_matter import render as render_markdown
+from crawler.output.front_matter import render as render_markdown
 
 
 class OutputFormat(Protocol):
@@ -28,7 +28,7 @@ class OutputFormat(Protocol):
 
 
 class MarkdownFormat:
-    """Hugo (Mainroad) front matter and Markdown: ``crawler.front_matter.render``."""
+    """Hugo (Mainroad) front matter and Markdown: ``crawler.output.front_matter.render``."""
 
     name, suffix = "markdown", ".md"
 

@@ -26,14 +26,14 @@ from scrapy.pipelines.media import FileInfo, FileInfoOrError
 from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
-from crawler.address_guard import PAGE_MADE
 from crawler.article import Article
+from crawler.crawling.address_guard import PAGE_MADE
+from crawler.crawling.middlewares import RedirectRefused
+from crawler.crawling.state import crawl_state
 from crawler.declared_settings import setting
-from crawler.markdown import LINK_TEXT
-from crawler.middlewares import RedirectRefused
+from crawler.extraction.markdown import LINK_TEXT
+from crawler.extraction.urls import absolute_http_url, markdown_safe_url
 from crawler.signals import image_failed
-from crawler.state import crawl_state
-from crawler.urls import absolute_http_url, markdown_safe_url
 from pipelines.markdown_writer import OutputOptions
 from pipelines.storage import TEMP_SUFFIX, replace_atomic
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from crawler.article import Article
 from crawler.declared_settings import setting
-from crawler.front_matter import DEFAULT_TIME_ZONE
-from crawler.hugo_site import output_time_zone
-from crawler.output_store import S3Store, configure, is_store_url, staging_folder
+from crawler.output.front_matter import DEFAULT_TIME_ZONE
+from crawler.output.hugo_site import output_time_zone
+from crawler.output.output_store import S3Store, configure, is_store_url, staging_folder
 from crawler.signals import article_written
 from pipelines.formats import FORMATS
 from pipelines.storage import (

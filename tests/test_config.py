@@ -84,7 +84,8 @@ def test_the_command_reports_a_bad_or_missing_config(tmp_path: Path, cli_env: di
 
 def test_parse_reads_the_settings_scrapy_would_without_importing_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crawler import settings as project_settings
-    from crawler.cli import _settings, build_parser
+    from crawler.cli import build_parser
+    from crawler.cli.common import command_settings as _settings
 
     config = tmp_path / "newsmd.toml"
     config.write_text(CONFIG + 'date_format = "offset"\nextra_fields = ["tags"]\n', encoding="utf-8")

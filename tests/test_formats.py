@@ -52,7 +52,7 @@ def test_parse_of_a_folder_in_jsonl_is_a_json_lines_stream(tmp_path: Path, cli_e
 
 
 def test_a_crawl_writes_jsonl_files_and_the_next_run_leaves_them(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    from crawler.mirror import MirrorServer
+    from crawler.crawling.mirror import MirrorServer
 
     out = tmp_path / "records"
     with MirrorServer(ROOT / "demo" / "mirror") as mirror:
