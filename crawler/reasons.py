@@ -76,6 +76,8 @@ _ALL = (
     Reason("time_zone", "the Hugo site's time zone would misread the articles' dates", warning=True),
     Reason("locked", "another run uses the same output or job folder"),
     Reason("state_file", "the state file is damaged (newsmd state rebuild makes a new one)"),
+    Reason("queue", "the shared queue (REDIS_URL) cannot be reached; a worker tries again"),
+    Reason("kept", "a file of the site newsmd did not write, left as it is by site sync", warning=True),
 )
 REASONS: dict[str, Reason] = {reason.name: reason for reason in _ALL}
 PERMANENT_REASONS = frozenset(name for name, reason in REASONS.items() if reason.permanent)

@@ -33,7 +33,7 @@ class MarkdownFormat:
     name, suffix = "markdown", ".md"
 
     def render(self, article: Article, options: Any) -> str:
-        return render_markdown(article, options.defaults, options.source_front_matter.get(article.source),
+        return render_markdown(options.localized(article), options.defaults, options.source_front_matter.get(article.source),
                                options.date_format, options.extra_fields, options.time_zone)
 
 
@@ -47,14 +47,15 @@ class JsonLinesFormat:
 
 
 def article_record(article: Article) -> dict[str, Any]:
-    """The fields of ``article`` as JSON values (no crawl context: it is not the article's)."""
+    """The fields of ``article`` as JSON values (no crawl context: it is not the article's); the body
+    keeps the images' URLs, ``image_files`` names the ones stored beside the record."""
     return {
         "source": article.source, "article_id": article.article_id, "canonical_url": article.canonical_url,
         "url": article.url, "title": article.title,
         "published": article.published.isoformat() if article.published else None,
         "summary": article.summary, "author": article.author, "lang": article.lang, "tags": list(article.tags),
         "site_name": article.site_name, "thumbnail": article.thumbnail, "images": list(article.images),
-        "body_markdown": article.body_markdown,
+        "body_markdown": article.body_markdown, "image_files": dict(article.image_files),
     }
 
 

@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import logging
 import os
-import re
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
@@ -31,8 +30,7 @@ from crawler.crawling.address_guard import PAGE_MADE
 from crawler.crawling.middlewares import RedirectRefused
 from crawler.crawling.state import crawl_state
 from crawler.declared_settings import setting
-from crawler.extraction.markdown import LINK_TEXT
-from crawler.extraction.urls import absolute_http_url, markdown_safe_url
+from crawler.extraction.urls import absolute_http_url
 from crawler.signals import image_failed
 from pipelines.markdown_writer import OutputOptions
 from pipelines.storage import TEMP_SUFFIX, replace_atomic
@@ -66,24 +64,6 @@ class ImageNotStored(Exception):
 
 class NotARasterImage(ImageNotStored):
     """An image answer whose bytes are not a JPEG, PNG, GIF, WebP or AVIF image."""
-
-
-def content_url_path(output_dir: str | Path, configured: str = "") -> str:
-    """Site-root path (no leading slash) where ``output_dir`` is published: after ``content/``."""
-    if configured:
-        return configured.strip("/") + "/" if configured.strip("/") else ""
-    parts = Path(output_dir).resolve().parts
-    if "content" in parts:
-        index = len(parts) - 1 - parts[::-1].index("content")
-        rest = parts[index + 1:]
-        return "/".join(rest) + "/" if rest else ""
-    return ""
-
-
-def replace_image_target(markdown: str, url: str, target: str) -> str:
-    """Point every Markdown image (``![alt](url)``) at ``url`` to ``target`` instead."""
-    pattern = re.compile(r"(!\[" + LINK_TEXT + r"\]\()" + re.escape(markdown_safe_url(url)) + r"\)")
-    return pattern.sub(lambda match: match.group(1) + target + ")", markdown)
 
 
 class _ReportedElsewhere(logging.Filter):
@@ -134,7 +114,6 @@ class ArticleImagesPipeline(FilesPipeline):
         super().__init__(store_uri, crawler=crawler)
         settings = crawler.settings
         self.options = OutputOptions.from_settings(settings)
-        self.url_prefix = content_url_path(self.options.root, setting(settings, "CONTENT_URL_PATH"))
         self.state = crawl_state(crawler)  # the spider's connection: the spider closes it
         self.image_cap = setting(settings, "IMAGE_MAX_BYTES")
         self.budgets = {"IMAGES_MAX_BYTES_PER_ARTICLE": setting(settings, "IMAGES_MAX_BYTES_PER_ARTICLE"),
@@ -147,8 +126,8 @@ class ArticleImagesPipeline(FilesPipeline):
     def from_crawler(cls, crawler: Any) -> ArticleImagesPipeline:
         if setting(crawler.settings, "IMAGES") != "download":
             raise NotConfigured("IMAGES is not 'download'")
-        cls._update_stores(crawler.settings)
-        return cls(str(Path(setting(crawler.settings, "OUTPUT_DIR")).resolve()), crawler=crawler)
+        cls._update_stores(crawler.settings)  # below the output root (a store's: its staging folder)
+        return cls(str(OutputOptions.from_settings(crawler.settings).root.resolve()), crawler=crawler)
 
     def _bundle(self, article: Article) -> PurePosixPath:
         return PurePosixPath(self.options.path_for(article).parent.relative_to(self.options.root).as_posix())
@@ -251,10 +230,4 @@ class ArticleImagesPipeline(FilesPipeline):
                 detail = f"image {url} not downloaded ({value.getErrorMessage() or 'download error'}); its remote URL is kept"
                 logger.warning("%s: %s [image_failed]", page_url, detail)
                 self.crawler.signals.send_catch_log(image_failed, url=page_url, image_url=url, detail=detail)
-        body = item.body_markdown
-        for url, name in stored.items():
-            body = replace_image_target(body, url, name)
-        thumbnail = item.thumbnail
-        if thumbnail in stored:
-            thumbnail = (self.url_prefix + str(self._bundle(item) / stored[thumbnail])).lower()
-        return dataclasses.replace(item, body_markdown=body, thumbnail=thumbnail)
+        return dataclasses.replace(item, image_files=stored)  # the body and cover point at them when rendered

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Any
 
 from crawler.article import Article
 from crawler.declared_settings import setting
+from crawler.extraction.markdown import LINK_TEXT
+from crawler.extraction.urls import markdown_safe_url
 from crawler.output.front_matter import DEFAULT_TIME_ZONE
 from crawler.output.hugo_site import output_time_zone
 from crawler.output.output_store import S3Store, configure, is_store_url, staging_folder
@@ -42,6 +46,8 @@ class OutputOptions:
     extra_fields: tuple[str, ...] = ()
     time_zone: str = DEFAULT_TIME_ZONE
     format: str = "markdown"
+    content_url_path: str = ""
+    """Site-root path (no leading slash) where ``root`` is published (``posts/``): downloaded covers' paths."""
     store: Any = field(default=None, compare=False, repr=False)
     """With ``-o s3://…``: the ``S3Store`` every file written below ``root`` (its staging folder) is put in."""
     checked_folders: set[Path] = field(default_factory=set, compare=False, repr=False)
@@ -68,6 +74,7 @@ class OutputOptions:
             extra_fields=tuple(setting(settings, "EXTRA_FIELDS")),
             time_zone=output_time_zone(setting(settings, "TIME_ZONE"), output),
             format=setting(settings, "OUTPUT_FORMAT"),
+            content_url_path=content_url_path(output, setting(settings, "CONTENT_URL_PATH")),
         )
 
     def layout_for(self, source: str) -> str:
@@ -82,6 +89,38 @@ class OutputOptions:
     def render(self, article: Article) -> str:
         """The whole file of ``article`` in the output format (``OUTPUT_FORMAT``)."""
         return FORMATS[self.format].render(article, self)
+
+    def localized(self, article: Article) -> Article:
+        """``article`` with its body's images and its cover pointing at the files stored beside it
+        (``image_files``): the body's by their bundle-relative name, the cover by its site-root path."""
+        if not article.image_files:
+            return article
+        body = article.body_markdown
+        for url, name in article.image_files.items():
+            body = replace_image_target(body, url, name)
+        thumbnail = article.thumbnail
+        if thumbnail in article.image_files:
+            bundle = self.path_for(article).parent.relative_to(self.root).as_posix()
+            thumbnail = f"{self.content_url_path}{bundle}/{article.image_files[thumbnail]}".lower()
+        return dataclasses.replace(article, body_markdown=body, thumbnail=thumbnail)
+
+
+def content_url_path(output_dir: str | Path, configured: str = "") -> str:
+    """Site-root path (no leading slash) where ``output_dir`` is published: after ``content/``."""
+    if configured:
+        return configured.strip("/") + "/" if configured.strip("/") else ""
+    parts = Path(output_dir).resolve().parts
+    if "content" in parts:
+        index = len(parts) - 1 - parts[::-1].index("content")
+        rest = parts[index + 1:]
+        return "/".join(rest) + "/" if rest else ""
+    return ""
+
+
+def replace_image_target(markdown: str, url: str, target: str) -> str:
+    """Point every Markdown image (``![alt](url)``) at ``url`` to ``target`` instead."""
+    pattern = re.compile(r"(!\[" + LINK_TEXT + r"\]\()" + re.escape(markdown_safe_url(url)) + r"\)")
+    return pattern.sub(lambda match: match.group(1) + target + ")", markdown)
 
 
 def write_article(article: Article, options: OutputOptions, sync_folder: bool = True) -> WriteResult:
