@@ -95,7 +95,7 @@ def _child(args: argparse.Namespace) -> None:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from crawler.spiders.qq import QQSpider
+    from crawler.crawling.spiders.qq import QQSpider
 
     class FetchOnlySpider(QQSpider):
         name = "qq-fetch-only"
@@ -154,7 +154,7 @@ def main() -> None:
         _child(args)
         return
     sys.path.insert(0, str(ROOT))
-    from crawler.mirror import MirrorServer
+    from crawler.crawling.mirror import MirrorServer
 
     print(f"{'articles':>8}  {'spider':<22} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12} {'workers MB':>11}")
     for size in (int(value) for value in args.sizes.split(",")):

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from services import postgres_server, redis_server  # noqa: E402
 
-from crawler.mirror import Answer, MirrorServer  # noqa: E402
+from crawler.crawling.mirror import Answer, MirrorServer  # noqa: E402
 
 NEWSMD = str(Path(sys.executable).parent / "newsmd")
 

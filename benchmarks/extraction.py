@@ -1,4 +1,4 @@
-"""Extraction quality and speed: ``crawler.extract`` against trafilatura alone, on labelled pages.
+"""Extraction quality and speed: ``crawler.extraction.extract`` against trafilatura alone, on labelled pages.
 
     python benchmarks/extraction.py [--labels DIR ...] [--rounds N]
 
@@ -46,12 +46,12 @@ import frontmatter  # noqa: E402
 import trafilatura  # noqa: E402
 
 from crawler import extract  # noqa: E402
-from crawler.encoding import decode_html  # noqa: E402
 from crawler.errors import ExtractionError  # noqa: E402
-from crawler.html import parse_document, select_one, text_of  # noqa: E402
-from crawler.markdown import html_to_markdown  # noqa: E402
-from crawler.sources import GENERIC  # noqa: E402
-from crawler.sources.base import BEIJING  # noqa: E402
+from crawler.extraction.encoding import decode_html  # noqa: E402
+from crawler.extraction.html import parse_document, select_one, text_of  # noqa: E402
+from crawler.extraction.markdown import html_to_markdown  # noqa: E402
+from crawler.extraction.sources import GENERIC  # noqa: E402
+from crawler.extraction.sources.base import BEIJING  # noqa: E402
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from crawl import build_snapshot, run_crawl  # noqa: E402
 
-from crawler.mirror import MirrorServer  # noqa: E402
+from crawler.crawling.mirror import MirrorServer  # noqa: E402
 
 GROWTH_TARGET_MB = 50
 

@@ -26,9 +26,9 @@ import trafilatura  # noqa: E402
 from lxml.html import tostring  # noqa: E402
 
 from crawler import extract, render  # noqa: E402
-from crawler.encoding import decode_html  # noqa: E402
-from crawler.markdown import convert_clean_html, sanitize_fragment  # noqa: E402
-from crawler.sources import parser_for  # noqa: E402
+from crawler.extraction.encoding import decode_html  # noqa: E402
+from crawler.extraction.markdown import convert_clean_html, sanitize_fragment  # noqa: E402
+from crawler.extraction.sources import parser_for  # noqa: E402
 
 
 def _pages() -> list[tuple[str, str, bytes]]:

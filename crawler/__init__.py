@@ -9,7 +9,7 @@ Python API (no Scrapy needed)::
 
 from crawler.article import Article
 from crawler.errors import ExtractionError
-from crawler.extract import extract
-from crawler.front_matter import render
+from crawler.extraction.extract import extract
+from crawler.output.front_matter import render
 
 __all__ = ["Article", "ExtractionError", "extract", "render"]

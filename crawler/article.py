@@ -49,7 +49,7 @@ class Article:
         published: publication time, timezone-aware, in the source's own zone; ``None`` only for
             a page without one that the ``undated`` policy lets through.
         body_markdown: the article body as Markdown, one block per paragraph.
-        summary: plain-text lead (see ``crawler.summary``), ending in ``...``.
+        summary: plain-text lead (see ``crawler.extraction.summary``), ending in ``...``.
         thumbnail: absolute URL of the cover image, or ``""``.
         images: absolute URLs of the body images, in page order.
         lang: BCP 47 language tag of the article (``zh-CN``).
@@ -61,6 +61,8 @@ class Article:
         fallbacks: the fields the site parser could not read and the generic parser did
             (``page`` for all of them, ``published``), for the crawl's counts.
         crawl: the crawl's context of the article (``CrawlContext``), ``None`` outside a crawl.
+        image_files: the images stored beside the article (``--images download``): URL -> file
+            name in its bundle; rendering points the body's images and the cover at them.
     """
 
     source: str
@@ -79,6 +81,7 @@ class Article:
     url: str = ""
     fallbacks: list[str] = field(default_factory=list)
     crawl: CrawlContext | None = field(default=None, compare=False, repr=False)
+    image_files: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def source_label(self) -> str:

@@ -6,6 +6,9 @@
     layout = "bundle"                  # LAYOUT: "flat" (qq/<ID>.md) or "bundle" (qq/<ID>/index.md)
     images = "download"                # IMAGES: "remote" or "download" (stored in each bundle)
     date_format = "offset"             # DATE_FORMAT: "local" (wall time, no zone) or "offset"
+    format = "jsonl"                   # OUTPUT_FORMAT: "markdown" (the default) or "jsonl"
+    state = "postgresql://db/newsmd"   # STATE_URL: a shared state (several machines)
+    redis = "redis://queue:6379/0"     # REDIS_URL: the shared queue (several machines)
     time_zone = "Europe/Paris"         # TIME_ZONE: the dates' zone (default: the site's timeZone, else Asia/Shanghai)
     extra_fields = ["author", "tags"]  # EXTRA_FIELDS: front-matter fields beyond the reference's
 
@@ -28,18 +31,16 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.front_matter import DATE_FORMATS as FRONT_MATTER_DATE_FORMATS
-from crawler.hugo_site import known_time_zone
+from crawler.declared_settings import DECLARED, TOML_KEYS, choices, setting
+from crawler.output.hugo_site import known_time_zone
 
 if TYPE_CHECKING:  # newsmd parse reads its settings without Scrapy (crawler.plain_settings)
     from scrapy.settings import BaseSettings
 
 DEFAULT_CONFIG = "newsmd.toml"
-DATE_FORMATS = tuple(FRONT_MATTER_DATE_FORMATS)
 EXTRA_FIELDS = ("author", "tags")
-_CHOICES = {"layout": ("flat", "bundle"), "images": ("remote", "download"), "date_format": DATE_FORMATS}
-_TOP_LEVEL = {"output": "OUTPUT_DIR", "layout": "LAYOUT", "images": "IMAGES", "date_format": "DATE_FORMAT",
-              "time_zone": "TIME_ZONE"}
+_TOP_LEVEL = TOML_KEYS
+"""The top-level keys of newsmd.toml and the settings they set (declared in ``crawler.declared_settings``)."""
 
 
 class ConfigError(ValueError):
@@ -47,8 +48,9 @@ class ConfigError(ValueError):
 
 
 def _choice(where: str, key: str, value: Any) -> str:
-    if value not in _CHOICES[key]:
-        raise ConfigError(f"{where}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
+    allowed = choices(TOML_KEYS.get(key, key.upper()))
+    if value not in allowed:
+        raise ConfigError(f"{where}: {key} must be one of {', '.join(allowed)}, not {value!r}")
     return str(value)
 
 
@@ -66,7 +68,7 @@ def config_settings(path: str | Path) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for key, name in _TOP_LEVEL.items():
         if key in config:
-            settings[name] = _choice(str(path), key, config[key]) if key in _CHOICES else str(config[key])
+            settings[name] = _choice(str(path), key, config[key]) if choices(name) else str(config[key])
     if "extra_fields" in config:
         extra = config["extra_fields"]
         if not isinstance(extra, list) or not set(extra) <= set(EXTRA_FIELDS):
@@ -103,33 +105,24 @@ def apply_config(settings: BaseSettings) -> None:
         settings.set(name, value, priority="project")
 
 
-_SETTING_CHOICES = {"IMAGES": ("remote", "download"), "LAYOUT": ("flat", "bundle"), "UNDATED_ARTICLES": ("skip", "write"),
-                    "DATE_FORMAT": DATE_FORMATS}
-_INT_SETTINGS = ("IMAGE_MAX_BYTES", "IMAGES_MAX_BYTES_PER_ARTICLE", "IMAGES_MAX_BYTES_PER_RUN", "MAX_ARTICLES_PER_RUN", "RETRY_TIMES", "REDIRECT_MAX_TIMES", "MAX_LINKS_PER_DOCUMENT",
-                 "MAX_CHILD_SITEMAPS", "FAILED_RETRY_RUNS", "QQ_FEED_STALE_PAGES", "DOWNLOAD_MAXSIZE", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS")
-_FLOAT_SETTINGS = ("EXTRACT_TIME_LIMIT", "DOWNLOAD_TIMEOUT", "PROGRESS_INTERVAL", "RETRY_BACKOFF_BASE", "RETRY_BACKOFF_MAX",
-                   "AUTOTHROTTLE_START_DELAY", "DOWNLOAD_DELAY")
-_BOOL_SETTINGS = ("FORCE_REWRITE", "RETRY_FAILED", "FOLLOW_OFFSITE_REDIRECTS", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED")
-_DICT_SETTINGS = ("MIRROR", "FRONT_MATTER_DEFAULTS", "SOURCE_LAYOUT", "SOURCE_FRONT_MATTER")
+_KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "dict": "a JSON object",
+          "list": "a list", "str": "text"}
 
 
 def check_settings(settings: BaseSettings) -> None:
     """Refuse (``ConfigError``) a setting newsmd reads whose value it would misread or ignore, so a
     typo such as ``-s IMAGES=downlaod`` stops the command before anything is fetched."""
-    for name, choices in _SETTING_CHOICES.items():
-        if settings.get(name) not in choices:
-            raise ConfigError(f"setting {name} must be one of {', '.join(choices)}, not {settings.get(name)!r}")
-    for names, read, kind in ((_INT_SETTINGS, settings.getint, "a whole number"),
-                              (_FLOAT_SETTINGS, settings.getfloat, "a number"),
-                              (_BOOL_SETTINGS, settings.getbool, "true or false"),
-                              (_DICT_SETTINGS, settings.getdict, "a JSON object")):
-        for name in names:
-            try:
-                value = read(name)
-            except (ValueError, TypeError):
-                raise ConfigError(f"setting {name} must be {kind}, not {settings.get(name)!r}") from None
-            if isinstance(value, int | float) and value < 0:
-                raise ConfigError(f"setting {name} must not be negative, not {settings.get(name)!r}")
+    for declared in DECLARED:
+        if declared.choices and settings.get(declared.name) not in declared.choices:
+            raise ConfigError(f"setting {declared.name} must be one of {', '.join(declared.choices)}, "
+                              f"not {settings.get(declared.name)!r}")
+        try:
+            value = setting(settings, declared.name)
+        except (ValueError, TypeError):
+            raise ConfigError(f"setting {declared.name} must be {_KINDS[declared.kind]}, "
+                              f"not {settings.get(declared.name)!r}") from None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            raise ConfigError(f"setting {declared.name} must not be negative, not {settings.get(declared.name)!r}")
     zone = str(settings.get("TIME_ZONE") or "")
     if zone and not known_time_zone(zone):
         raise ConfigError(f"setting TIME_ZONE must be a time zone such as Asia/Shanghai or UTC, not {zone!r}")
@@ -172,7 +165,7 @@ def unknown_setting(name: str) -> str:
 def misspelled_source(name: str) -> str | None:
     """A ``[sources.NAME]`` section naming no supported source but close to one (``weixn``): the
     supported name. Any other name may be a site without a parser (its folder name), and is kept."""
-    from crawler.sources import source_names
+    from crawler.extraction.sources import source_names
 
     names = list(source_names())
     if name in names:

@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import logging
 import os
-import re
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
@@ -26,13 +25,13 @@ from scrapy.pipelines.media import FileInfo, FileInfoOrError
 from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
-from crawler.address_guard import PAGE_MADE
 from crawler.article import Article
-from crawler.markdown import LINK_TEXT
-from crawler.middlewares import RedirectRefused
+from crawler.crawling.address_guard import PAGE_MADE
+from crawler.crawling.middlewares import RedirectRefused
+from crawler.crawling.state import crawl_state
+from crawler.declared_settings import setting
+from crawler.extraction.urls import absolute_http_url
 from crawler.signals import image_failed
-from crawler.state import crawl_state
-from crawler.urls import absolute_http_url, markdown_safe_url
 from pipelines.markdown_writer import OutputOptions
 from pipelines.storage import TEMP_SUFFIX, replace_atomic
 
@@ -65,24 +64,6 @@ class ImageNotStored(Exception):
 
 class NotARasterImage(ImageNotStored):
     """An image answer whose bytes are not a JPEG, PNG, GIF, WebP or AVIF image."""
-
-
-def content_url_path(output_dir: str | Path, configured: str = "") -> str:
-    """Site-root path (no leading slash) where ``output_dir`` is published: after ``content/``."""
-    if configured:
-        return configured.strip("/") + "/" if configured.strip("/") else ""
-    parts = Path(output_dir).resolve().parts
-    if "content" in parts:
-        index = len(parts) - 1 - parts[::-1].index("content")
-        rest = parts[index + 1:]
-        return "/".join(rest) + "/" if rest else ""
-    return ""
-
-
-def replace_image_target(markdown: str, url: str, target: str) -> str:
-    """Point every Markdown image (``![alt](url)``) at ``url`` to ``target`` instead."""
-    pattern = re.compile(r"(!\[" + LINK_TEXT + r"\]\()" + re.escape(markdown_safe_url(url)) + r"\)")
-    return pattern.sub(lambda match: match.group(1) + target + ")", markdown)
 
 
 class _ReportedElsewhere(logging.Filter):
@@ -133,21 +114,20 @@ class ArticleImagesPipeline(FilesPipeline):
         super().__init__(store_uri, crawler=crawler)
         settings = crawler.settings
         self.options = OutputOptions.from_settings(settings)
-        self.url_prefix = content_url_path(self.options.root, settings.get("CONTENT_URL_PATH", ""))
         self.state = crawl_state(crawler)  # the spider's connection: the spider closes it
-        self.image_cap = settings.getint("IMAGE_MAX_BYTES")
-        self.budgets = {"IMAGES_MAX_BYTES_PER_ARTICLE": settings.getint("IMAGES_MAX_BYTES_PER_ARTICLE"),
-                        "IMAGES_MAX_BYTES_PER_RUN": settings.getint("IMAGES_MAX_BYTES_PER_RUN")}
+        self.image_cap = setting(settings, "IMAGE_MAX_BYTES")
+        self.budgets = {"IMAGES_MAX_BYTES_PER_ARTICLE": setting(settings, "IMAGES_MAX_BYTES_PER_ARTICLE"),
+                        "IMAGES_MAX_BYTES_PER_RUN": setting(settings, "IMAGES_MAX_BYTES_PER_RUN")}
         self.stored_bytes: dict[str, int] = {}
         """Bytes stored this run, per article (its source and ID) and in all (``""``)."""
         logging.getLogger("scrapy.pipelines.media").addFilter(_MEDIA_LOG_FILTER)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArticleImagesPipeline:
-        if crawler.settings.get("IMAGES", "remote") != "download":
+        if setting(crawler.settings, "IMAGES") != "download":
             raise NotConfigured("IMAGES is not 'download'")
-        cls._update_stores(crawler.settings)
-        return cls(str(Path(crawler.settings.get("OUTPUT_DIR", "output")).resolve()), crawler=crawler)
+        cls._update_stores(crawler.settings)  # below the output root (a store's: its staging folder)
+        return cls(str(OutputOptions.from_settings(crawler.settings).root.resolve()), crawler=crawler)
 
     def _bundle(self, article: Article) -> PurePosixPath:
         return PurePosixPath(self.options.path_for(article).parent.relative_to(self.options.root).as_posix())
@@ -199,11 +179,11 @@ class ArticleImagesPipeline(FilesPipeline):
 
     def _spend(self, article: str, size: int) -> None:
         """Count ``size`` bytes against the article's and the run's image budgets, or refuse the image."""
-        for setting, key in (("IMAGES_MAX_BYTES_PER_ARTICLE", article), ("IMAGES_MAX_BYTES_PER_RUN", "")):
-            cap = self.budgets[setting]
+        for budget, key in (("IMAGES_MAX_BYTES_PER_ARTICLE", article), ("IMAGES_MAX_BYTES_PER_RUN", "")):
+            cap = self.budgets[budget]
             if cap and self.stored_bytes.get(key, 0) + size > cap:
                 self.crawler.stats.inc_value("newsmd/images/over_budget")
-                raise ImageNotStored(f"over the {cap}-byte budget {setting}")
+                raise ImageNotStored(f"over the {cap}-byte budget {budget}")
         for key in (article, ""):
             self.stored_bytes[key] = self.stored_bytes.get(key, 0) + size
 
@@ -250,10 +230,4 @@ class ArticleImagesPipeline(FilesPipeline):
                 detail = f"image {url} not downloaded ({value.getErrorMessage() or 'download error'}); its remote URL is kept"
                 logger.warning("%s: %s [image_failed]", page_url, detail)
                 self.crawler.signals.send_catch_log(image_failed, url=page_url, image_url=url, detail=detail)
-        body = item.body_markdown
-        for url, name in stored.items():
-            body = replace_image_target(body, url, name)
-        thumbnail = item.thumbnail
-        if thumbnail in stored:
-            thumbnail = (self.url_prefix + str(self._bundle(item) / stored[thumbnail])).lower()
-        return dataclasses.replace(item, body_markdown=body, thumbnail=thumbnail)
+        return dataclasses.replace(item, image_files=stored)  # the body and cover point at them when rendered

@@ -1,18 +1,25 @@
-"""The pipeline that renders each Article and writes it as ``<OUTPUT_DIR>/<source>/<ID>.md`` (or a bundle)."""
+"""The pipeline that renders each Article in the output format and writes it as
+``<OUTPUT_DIR>/<source>/<ID>.md`` (or a bundle, or ``.jsonl``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crawler.article import Article
-from crawler.front_matter import DEFAULT_TIME_ZONE, render
-from crawler.hugo_site import output_time_zone
-from crawler.output_store import S3Store, configure, is_store_url, staging_folder
+from crawler.declared_settings import setting
+from crawler.extraction.markdown import LINK_TEXT
+from crawler.extraction.urls import markdown_safe_url
+from crawler.output.front_matter import DEFAULT_TIME_ZONE
+from crawler.output.hugo_site import output_time_zone
+from crawler.output.output_store import S3Store, configure, is_store_url, staging_folder
 from crawler.signals import article_written
+from pipelines.formats import FORMATS
 from pipelines.storage import (
     LAYOUTS,
     WriteResult,
@@ -38,6 +45,9 @@ class OutputOptions:
     date_format: str = "local"
     extra_fields: tuple[str, ...] = ()
     time_zone: str = DEFAULT_TIME_ZONE
+    format: str = "markdown"
+    content_url_path: str = ""
+    """Site-root path (no leading slash) where ``root`` is published (``posts/``): downloaded covers' paths."""
     store: Any = field(default=None, compare=False, repr=False)
     """With ``-o s3://…``: the ``S3Store`` every file written below ``root`` (its staging folder) is put in."""
     checked_folders: set[Path] = field(default_factory=set, compare=False, repr=False)
@@ -46,7 +56,7 @@ class OutputOptions:
     def from_settings(cls, settings: Any, root: str | Path | None = None) -> OutputOptions:
         """Options from Scrapy settings (``OUTPUT_DIR`` unless ``root`` is given); the dates' zone is
         ``TIME_ZONE``, else the zone of the Hugo site the root is in, else Beijing time."""
-        given = root if root is not None else settings.get("OUTPUT_DIR", "output")
+        given = root if root is not None else setting(settings, "OUTPUT_DIR")
         store = None
         if is_store_url(given):
             configure(settings)
@@ -55,28 +65,62 @@ class OutputOptions:
         return cls(
             store=store,
             root=output,
-            defaults=settings.getdict("FRONT_MATTER_DEFAULTS") or None,
-            source_front_matter=settings.getdict("SOURCE_FRONT_MATTER"),
-            layout=settings.get("LAYOUT", "flat"),
-            source_layout=settings.getdict("SOURCE_LAYOUT"),
-            images=settings.get("IMAGES", "remote"),
-            date_format=settings.get("DATE_FORMAT", "local"),
-            extra_fields=tuple(settings.getlist("EXTRA_FIELDS")),
-            time_zone=output_time_zone(settings.get("TIME_ZONE", ""), output),
+            defaults=setting(settings, "FRONT_MATTER_DEFAULTS") or None,
+            source_front_matter=setting(settings, "SOURCE_FRONT_MATTER"),
+            layout=setting(settings, "LAYOUT"),
+            source_layout=setting(settings, "SOURCE_LAYOUT"),
+            images=setting(settings, "IMAGES"),
+            date_format=setting(settings, "DATE_FORMAT"),
+            extra_fields=tuple(setting(settings, "EXTRA_FIELDS")),
+            time_zone=output_time_zone(setting(settings, "TIME_ZONE"), output),
+            format=setting(settings, "OUTPUT_FORMAT"),
+            content_url_path=content_url_path(output, setting(settings, "CONTENT_URL_PATH")),
         )
 
     def layout_for(self, source: str) -> str:
         """A source's layout; downloaded images live in page bundles, so they imply ``bundle``."""
         return "bundle" if self.images == "download" else self.source_layout.get(source, self.layout)
 
-    def path_for(self, article: Article) -> Path:
-        """The file of ``article`` inside the root (validated)."""
-        return article_path(self.root, article.source, article.article_id, self.layout_for(article.source),
-                            self.checked_folders)
+    def path_for(self, article: Article, layout: str = "") -> Path:
+        """The file of ``article`` inside the root (validated), in its layout or in ``layout``."""
+        return article_path(self.root, article.source, article.article_id, layout or self.layout_for(article.source),
+                            self.checked_folders, FORMATS[self.format].suffix)
 
     def render(self, article: Article) -> str:
-        return render(article, self.defaults, self.source_front_matter.get(article.source), self.date_format,
-                      self.extra_fields, self.time_zone)
+        """The whole file of ``article`` in the output format (``OUTPUT_FORMAT``)."""
+        return FORMATS[self.format].render(article, self)
+
+    def localized(self, article: Article) -> Article:
+        """``article`` with its body's images and its cover pointing at the files stored beside it
+        (``image_files``): the body's by their bundle-relative name, the cover by its site-root path."""
+        if not article.image_files:
+            return article
+        body = article.body_markdown
+        for url, name in article.image_files.items():
+            body = replace_image_target(body, url, name)
+        thumbnail = article.thumbnail
+        if thumbnail in article.image_files:
+            bundle = self.path_for(article).parent.relative_to(self.root).as_posix()
+            thumbnail = f"{self.content_url_path}{bundle}/{article.image_files[thumbnail]}".lower()
+        return dataclasses.replace(article, body_markdown=body, thumbnail=thumbnail)
+
+
+def content_url_path(output_dir: str | Path, configured: str = "") -> str:
+    """Site-root path (no leading slash) where ``output_dir`` is published: after ``content/``."""
+    if configured:
+        return configured.strip("/") + "/" if configured.strip("/") else ""
+    parts = Path(output_dir).resolve().parts
+    if "content" in parts:
+        index = len(parts) - 1 - parts[::-1].index("content")
+        rest = parts[index + 1:]
+        return "/".join(rest) + "/" if rest else ""
+    return ""
+
+
+def replace_image_target(markdown: str, url: str, target: str) -> str:
+    """Point every Markdown image (``![alt](url)``) at ``url`` to ``target`` instead."""
+    pattern = re.compile(r"(!\[" + LINK_TEXT + r"\]\()" + re.escape(markdown_safe_url(url)) + r"\)")
+    return pattern.sub(lambda match: match.group(1) + target + ")", markdown)
 
 
 def write_article(article: Article, options: OutputOptions, sync_folder: bool = True) -> WriteResult:
@@ -86,7 +130,7 @@ def write_article(article: Article, options: OutputOptions, sync_folder: bool = 
     path = options.path_for(article)
     result = write_atomic(path, options.render(article), sync_folder=sync_folder)
     other_layout = next(layout for layout in LAYOUTS if layout != options.layout_for(article.source))
-    stale = article_path(options.root, article.source, article.article_id, other_layout)
+    stale = options.path_for(article, other_layout)
     if stale != path and stale.is_file() and not stale.is_symlink():
         stale.unlink()
         if result.outcome == "unchanged":
@@ -99,7 +143,7 @@ def _put_in_store(result: WriteResult, other_layout: Path, options: OutputOption
     have below the staging root; the store says whether it changed. The other layout's object goes."""
     store, root = options.store, options.root
     files = [result.path]
-    if result.path.name == "index.md":
+    if result.path.stem == "index":
         files += sorted(path for path in result.path.parent.iterdir()
                         if path.is_file() and not path.is_symlink() and not path.name.startswith(".") and path != result.path)
     outcome = store.put(result.path.relative_to(root).as_posix(), result.path.read_bytes())

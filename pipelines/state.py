@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.article import Article, CrawlContext
+from crawler.crawling.state import crawl_state
 from crawler.signals import article_done
-from crawler.state import crawl_state
 
 
 class StatePipeline:

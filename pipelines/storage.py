@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
-_OUR_TEMP = re.compile(r"^\..+\.(?:md|jpg|png|gif|webp|avif)\.[^.]+\.tmp$")
+_OUR_TEMP = re.compile(r"^\..+\.(?:md|jsonl|jpg|png|gif|webp|avif)\.[^.]+\.tmp$")
 """The temp files the writers make: ``.<file>.<random>.tmp`` beside an article or image."""
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,127}$")
 _RESERVED = frozenset({
@@ -48,9 +48,10 @@ LAYOUTS = ("flat", "bundle")
 
 
 def article_path(root: Path, source: str, article_id: str, layout: str = "flat",
-                 checked_folders: set[Path] | None = None) -> Path:
+                 checked_folders: set[Path] | None = None, suffix: str = ".md") -> Path:
     """``root/<source>/<article_id>.md`` (``flat``) or ``root/<source>/<article_id>/index.md``
-    (``bundle``, a Hugo page bundle), refusing anything that would leave ``root``.
+    (``bundle``, a Hugo page bundle), refusing anything that would leave ``root``; ``suffix`` is
+    the output format's (``.jsonl``).
 
     ``checked_folders`` (kept by one writer for its run) holds the folders already found inside
     ``root``: resolving every path component again for each file costs more than writing it.
@@ -61,7 +62,7 @@ def article_path(root: Path, source: str, article_id: str, layout: str = "flat",
     folder = root / safe_name(source)
     if layout == "bundle":
         folder = folder / safe_name(article_id)
-    path = folder / ("index.md" if layout == "bundle" else f"{safe_name(article_id)}.md")
+    path = folder / (f"index{suffix}" if layout == "bundle" else f"{safe_name(article_id)}{suffix}")
     if checked_folders is None or path.parent not in checked_folders:
         resolved_root = root.resolve()
         if path.parent.resolve() != resolved_root / path.parent.relative_to(root):

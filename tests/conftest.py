@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.mirror import LocalHTTPServer
+from crawler.crawling.mirror import LocalHTTPServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

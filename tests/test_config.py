@@ -84,7 +84,8 @@ def test_the_command_reports_a_bad_or_missing_config(tmp_path: Path, cli_env: di
 
 def test_parse_reads_the_settings_scrapy_would_without_importing_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crawler import settings as project_settings
-    from crawler.cli import _settings, build_parser
+    from crawler.cli import build_parser
+    from crawler.cli.common import command_settings as _settings
 
     config = tmp_path / "newsmd.toml"
     config.write_text(CONFIG + 'date_format = "offset"\nextra_fields = ["tags"]\n', encoding="utf-8")
@@ -106,3 +107,26 @@ def test_parse_reads_the_settings_scrapy_would_without_importing_it(tmp_path: Pa
                     getattr(plain_settings, read)(name)
                 continue
             assert getattr(plain_settings, read)(name) == expected, (read, name)
+
+
+def test_every_declared_setting_is_a_default_a_checked_value_and_in_the_readme() -> None:
+    import re
+
+    from crawler import settings as project_settings
+    from crawler.config import ConfigError, check_settings
+    from crawler.declared_settings import DECLARED, TOML_KEYS, setting
+    from crawler.plain_settings import PlainSettings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Settings"):readme.index("## Supported sources")]
+    plain = PlainSettings(project_settings)
+    for declared in DECLARED:
+        assert getattr(project_settings, declared.name) == declared.default, declared.name
+        assert setting(plain, declared.name) == setting({}, declared.name), declared.name  # one default, read alike
+        assert re.search(rf"`{declared.name}`", table), f"{declared.name} is not in the README's settings table"
+        if declared.kind in ("int", "float", "bool", "dict") or declared.choices:
+            wrong = PlainSettings(project_settings)
+            wrong.set(declared.name, "not-a-value", priority="cmdline")
+            with pytest.raises(ConfigError, match=declared.name):
+                check_settings(wrong)
+    assert set(TOML_KEYS.values()) <= {declared.name for declared in DECLARED}

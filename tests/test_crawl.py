@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, page
 
-from crawler.mirror import Answer, MirrorServer
-from crawler.sources.qq_feed import parse_channel_feed
+from crawler.crawling.mirror import Answer, MirrorServer
+from crawler.extraction.sources.qq_feed import parse_channel_feed
 
 SNAPSHOT = ROOT / "demo" / "mirror"
 ARTICLES = {
@@ -168,7 +168,7 @@ def _orphans() -> set[int]:
             parent = int((entry / "status").read_text().split("PPid:", 1)[1].split()[0])
         except (OSError, ValueError, IndexError):
             continue
-        if parent == 1 and b"multiprocessing" in command and b"crawler.extract" in command:
+        if parent == 1 and b"multiprocessing" in command and b"crawler.extraction.extract" in command:
             found.add(int(entry.name))
     return found
 
@@ -509,7 +509,7 @@ def test_a_second_run_on_the_same_folders_stops_at_once_or_waits(
 ) -> None:
     import threading
 
-    from crawler.run_lock import EXIT_LOCKED, run_lock
+    from crawler.crawling.run_lock import EXIT_LOCKED, run_lock
 
     out, job = tmp_path / "content", tmp_path / "job"
     with MirrorServer(snapshot) as mirror:

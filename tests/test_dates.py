@@ -10,9 +10,9 @@ import pytest
 from conftest import page
 
 from crawler import extract, render
-from crawler.dates import UTC, parse_page_time, response_time
 from crawler.errors import ExtractionError
-from crawler.sources.base import BEIJING
+from crawler.extraction.dates import UTC, parse_page_time, response_time
+from crawler.extraction.sources.base import BEIJING
 
 # Served at 2026-11-25 10:30:00 Beijing time.
 SERVED = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.markdown import html_to_markdown
-from crawler.sources.weixin import HEADLINE_LIMIT, headline_of
+from crawler.extraction.markdown import html_to_markdown
+from crawler.extraction.sources.weixin import HEADLINE_LIMIT, headline_of
 
 PHOTO = '<p><img src="https://e.example/photo.jpg" width="640"></p>'
 

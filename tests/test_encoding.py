@@ -6,7 +6,7 @@ import pytest
 from conftest import page
 
 from crawler import extract, render
-from crawler.encoding import decode_html
+from crawler.extraction.encoding import decode_html
 
 CHANNEL = page("channel-finance-20190923000843")  # saved as UTF-8, its <meta> says gb2312
 UTF8_TEXT = CHANNEL.html.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import BIN, ROOT, page
 
-from crawler.hugo_site import find_site_config, setup_site, time_zone_warning
+from crawler.output.hugo_site import find_site_config, setup_site, time_zone_warning
 
 REFERENCE = page("rain-20250214A05WPR00")
 USER_CONFIG = 'baseURL = "https://example.org/"\ntitle = "Mine"\n\n[params]\nsubtitle = "kept as it is"\n'

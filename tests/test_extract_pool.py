@@ -10,8 +10,8 @@ from conftest import ROOT, page
 from test_bad_input import _slow_page
 
 from crawler.errors import ExtractionError
-from crawler.extract import extract
-from crawler.extract_pool import ExtractPool
+from crawler.extraction.extract import extract
+from crawler.extraction.extract_pool import ExtractPool
 
 REFERENCE = page("rain-20250214A05WPR00")
 GALLERY_URL = "https://www.toutiao.com/a6734139882538533383/"

@@ -123,7 +123,7 @@ def test_a_host_that_cannot_be_reached_is_tried_once_per_run_not_retried(host: s
     from scrapy.settings import Settings
 
     from crawler import settings as project_settings
-    from crawler.fetch import FetchFailed, FetchOptions, PlainFetcher
+    from crawler.crawling.fetch import FetchFailed, FetchOptions, PlainFetcher
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler import Article, render
-from crawler.front_matter import DEFAULT_FRONT_MATTER
-from crawler.inert import defuse_shortcodes, inert_summary
+from crawler.extraction.inert import defuse_shortcodes, inert_summary
+from crawler.output.front_matter import DEFAULT_FRONT_MATTER
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 REFERENCE_FIELDS = ["title", "date", "summary", "categories", "lang", "translations", "tags", "menu", "thumbnail",

@@ -9,9 +9,9 @@ import pytest
 from conftest import FIXTURES, page
 
 from crawler import ExtractionError, extract, render
-from crawler.sources import parser_for
-from crawler.sources.generic import article_id_for, source_name
-from crawler.urls import host_of
+from crawler.extraction.sources import parser_for
+from crawler.extraction.sources.generic import article_id_for, source_name
+from crawler.extraction.urls import host_of
 from pipelines.storage import safe_name
 
 
@@ -61,7 +61,7 @@ def test_generic_file_names_are_readable(url: str, title: str, readable: str) ->
     ("https://www.sina.com/x", "sina-com"), ("https://www.163.net/x", "163-net"), ("https://www.weixin.com/x", "weixin-com"), ("https://toutiao.io/x", "toutiao-io"),
 ])
 def test_a_generic_source_never_takes_a_site_parsers_name(url: str, name: str) -> None:
-    from crawler.sources import GENERIC, PARSERS
+    from crawler.extraction.sources import GENERIC, PARSERS
 
     assert source_name(url, [parser.name for parser in PARSERS]) == name
     html = (FIXTURES / "generic" / "ifeng-7rtKNyg6PU9.html").read_text(encoding="utf-8")
@@ -150,7 +150,7 @@ def test_a_real_date_a_few_hours_ahead_of_the_answer_is_kept() -> None:
 
 
 def test_a_page_without_h1_takes_the_heading_its_template_marks_as_the_title() -> None:
-    from crawler.sources import GENERIC
+    from crawler.extraction.sources import GENERIC
 
     html = (FIXTURES / "weixin" / "s-2019-MzA5NTI1MDEyNA-2652551615.html").read_text(encoding="utf-8")
     assert "<h1" not in html and 'property="og:title"' not in html  # no h1, no og:title, an empty <title>
@@ -162,8 +162,8 @@ def test_a_page_without_h1_takes_the_heading_its_template_marks_as_the_title() -
     ("EOFOC8MJ00258105", "its og:title is cut at a quote the page left unescaped"),
 ])
 def test_the_generic_title_is_the_headline_not_a_logo_or_a_cut_meta_title(name: str, why: str) -> None:
-    from crawler.encoding import decode_html
-    from crawler.sources import GENERIC
+    from crawler.extraction.encoding import decode_html
+    from crawler.extraction.sources import GENERIC
 
     saved = page(name)
     site_title = extract(saved.url, saved.html.read_bytes()).title
@@ -192,7 +192,7 @@ def test_the_generic_title_is_the_headline_not_a_logo_or_a_cut_meta_title(name: 
 def test_the_generic_author_is_a_name_not_a_placeholder_or_the_site(head: str, url: str, author: str) -> None:
     from lxml.html import document_fromstring
 
-    from crawler.sources import finders
+    from crawler.extraction.sources import finders
 
     doc = document_fromstring(f"<html><head>{head}</head><body><p>正文</p></body></html>")
     assert finders.author(url, doc, finders.PageMeta(doc), {}) == author
@@ -205,7 +205,7 @@ def test_the_generic_author_is_a_name_not_a_placeholder_or_the_site(head: str, u
     ("https://www.example.com/show.php?itemid=77&page=2&share_token=abc", "https://www.example.com/show.php?itemid=77&page=2"),
 ])
 def test_the_query_parameters_that_name_the_article_stay_and_tracking_goes(url: str, canonical: str) -> None:
-    from crawler.sources.finders import without_tracking
+    from crawler.extraction.sources.finders import without_tracking
 
     assert without_tracking(url) == canonical
 
@@ -233,7 +233,7 @@ def test_the_visible_headline_wins_over_a_json_ld_headline_edited_later() -> Non
 @pytest.mark.parametrize(("text", "headline"), [("1", False), ("新闻动态-", False), ("——", False), ("2024", False),
                                                 ("1-10月德清县固定资产投资结构趋稳趋优", True), ("AI", True)])
 def test_a_number_a_mark_or_a_template_title_left_empty_is_no_headline(text: str, headline: bool) -> None:
-    from crawler.sources.finders import is_headline
+    from crawler.extraction.sources.finders import is_headline
 
     assert is_headline(text) is headline
 
@@ -263,14 +263,14 @@ def _baidu_page() -> str:
 
 
 def test_a_two_digit_year_byline_with_its_time_beside_it_dates_the_article() -> None:
-    from crawler.sources import GENERIC
+    from crawler.extraction.sources import GENERIC
 
     article = GENERIC.parse("https://baijiahao.baidu.com/s?id=1594379932298080127", _baidu_page())
     assert article.published is not None and article.published.strftime("%Y-%m-%d %H:%M") == "2018-03-08 23:16"
 
 
 def test_without_h1_the_title_is_the_marked_heading_the_page_title_repeats_not_a_related_item() -> None:
-    from crawler.sources import GENERIC
+    from crawler.extraction.sources import GENERIC
 
     article = GENERIC.parse("https://baijiahao.baidu.com/s?id=1594379932298080127", _baidu_page())
     assert article.title == "这款休闲裤太帅了，让你时尚潮流穿着舒适"

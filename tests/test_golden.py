@@ -31,7 +31,7 @@ def test_page_renders_to_its_golden_file(saved: SavedPage) -> None:
 def test_every_registered_parser_has_real_pages_and_goldens() -> None:
     """Walk the registry: each parser (and the generic one) has a fixture folder of its own, whose
     pages it parses, with at least three where the real corpus has them."""
-    from crawler.sources import GENERIC, PARSERS, parser_for
+    from crawler.extraction.sources import GENERIC, PARSERS, parser_for
 
     pages = saved_pages()
     for parser in [*PARSERS, GENERIC]:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler import ExtractionError, extract, render
-from crawler.extract import MAX_PAGE_BYTES
+from crawler.extraction.extract import MAX_PAGE_BYTES
 
 REFERENCE = page("rain-20250214A05WPR00")
 FUZZED = [REFERENCE, page("omn-20190907A081B000"), page("ifeng-7rtKNyg6PU9"), page("doc-iicezzrq4076655"),
@@ -245,7 +245,7 @@ def test_page_text_cannot_become_a_link_or_a_tag() -> None:
 
 def test_a_page_past_the_generic_element_cap_is_refused_before_trafilatura_reads_it() -> None:
     """trafilatura's cost grows faster than the page (100,000 paragraphs: 16 s, 400,000: 562 s)."""
-    from crawler.sources.generic import MAX_ELEMENTS
+    from crawler.extraction.sources.generic import MAX_ELEMENTS
 
     paragraphs = "".join(f"<p>短段落{i}。</p>" for i in range(MAX_ELEMENTS))
     html = f"<html><head><title>大页面</title></head><body><div>{paragraphs}</div></body></html>"

@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import BIN, page
 
 from crawler import extract
-from crawler.site import init_site
+from crawler.output.site import init_site
 from pipelines.markdown_writer import OutputOptions, write_article
 
 REFERENCE = page("rain-20250214A05WPR00")

@@ -22,7 +22,7 @@ from test_hostile import shortcode_page
 from test_images import get_with_images, serve_article_and_images
 
 from crawler import extract, render
-from crawler.site import init_site
+from crawler.output.site import init_site
 from pipelines.markdown_writer import OutputOptions, write_article
 
 HUGO = BIN / "hugo"

@@ -13,8 +13,8 @@ import pytest
 from conftest import ROOT, LocalSite
 from test_images import ARTICLE, IMAGES, serve_article_and_images
 
-from crawler.address_guard import normalized_host, private_address
-from crawler.link_scope import literal_address
+from crawler.crawling.address_guard import normalized_host, private_address
+from crawler.crawling.link_scope import literal_address
 
 SECOND_ID = "20190907A081B999"
 

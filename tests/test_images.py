@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, LocalSite, page
 
-from pipelines.images import content_url_path, raster_extension, replace_image_target
+from pipelines.images import raster_extension
+from pipelines.markdown_writer import content_url_path, replace_image_target
 
 ARTICLE = page("omn-20190907A081B000")
 IMAGES = FIXTURES / "images"

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, saved_pages
 
 from crawler import ExtractionError, extract, render
-from crawler.encoding import decode_html
+from crawler.extraction.encoding import decode_html
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 _CANONICAL = (
@@ -151,13 +151,13 @@ def test_each_invariant_can_fail(body: str, breach: str | None) -> None:
      "见[外站词条](https://other.example/baike/x)和[这篇报道](https://e.com/news/1.html)。"),  # links of the text stay
 ])
 def test_markup_that_renders_as_debris_is_not_written(html: str, markdown: str) -> None:
-    from crawler.markdown import html_to_markdown
+    from crawler.extraction.markdown import html_to_markdown
 
     assert html_to_markdown(html, "https://e.com/").markdown == markdown
 
 
 def test_the_title_repeated_as_the_first_block_is_dropped() -> None:
-    from crawler.markdown import without_leading_title
+    from crawler.extraction.markdown import without_leading_title
 
     assert without_leading_title("## 运营商 5G 手机促销\n\n正文", "运营商 5G 手机促销") == "正文"
     assert without_leading_title("**运营商**\n\n正文", "运营商") == "正文"
@@ -176,7 +176,10 @@ def test_the_title_repeated_as_the_first_block_is_dropped() -> None:
 def test_link_lists_around_the_article_text_go_by_link_density(body: str, kept: list[str]) -> None:
     from lxml.html import fragment_fromstring
 
-    from crawler.sources.base import drop_leading_link_blocks, drop_trailing_link_blocks
+    from crawler.extraction.sources.base import (
+        drop_leading_link_blocks,
+        drop_trailing_link_blocks,
+    )
 
     root = fragment_fromstring(body, create_parent="div")
     drop_leading_link_blocks(root)

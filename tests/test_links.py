@@ -18,8 +18,8 @@ import pytest
 from conftest import ROOT, LocalSite, SavedPage, page
 
 from crawler import extract
-from crawler.link_scope import LinkScope
-from crawler.links import Link, LinkDocumentError, parse_feed, parse_sitemap
+from crawler.crawling.link_scope import LinkScope
+from crawler.crawling.links import Link, LinkDocumentError, parse_feed, parse_sitemap
 
 ARTICLES = [page("KC12OUHK000189FH"), page("doc-iicezzrq4076655"), page("7404384826024935990"), page("ifeng-7rtKNyg6PU9")]
 HOSTS = ["feeds.example.org", "www.163.com", "news.sina.com.cn", "www.toutiao.com", "news.ifeng.com"]
@@ -386,7 +386,7 @@ def test_a_million_entry_sitemap_is_read_within_flat_memory(tmp_path: Path) -> N
     document = tmp_path / "sitemap.xml.gz"
     entries = "".join(f"<url><loc>https://e.com/{i}</loc></url>" for i in range(1_000_000))
     document.write_bytes(gzip.compress(f'<?xml version="1.0"?><urlset>{entries}</urlset>'.encode(), 1))
-    code = ("import re; from pathlib import Path; from crawler.links import parse_sitemap; "  # VmHWM: this process only
+    code = ("import re; from pathlib import Path; from crawler.crawling.links import parse_sitemap; "  # VmHWM: this process only
             f"pages = parse_sitemap(Path({str(document)!r}).read_bytes(), limit=50_000).pages; "
             "print(len(pages), int(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1)) // 1024)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)

@@ -22,8 +22,8 @@ import frontmatter
 import pytest
 from conftest import BIN, FIXTURES, ROOT, command_env
 
-from crawler.site import MAINROAD_OVERRIDES
-from crawler.sources import source_names
+from crawler.extraction.sources import source_names
+from crawler.output.site import MAINROAD_OVERRIDES
 
 MAINROAD = ROOT.parent / "shared" / "themes" / "mainroad"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,9 +10,13 @@ from __future__ import annotations
 import pytest
 from conftest import page
 
-from crawler.extract import extract
-from crawler.sources import GENERIC, PARSERS
-from crawler.sources.page import FIELDS_WITH_FALLBACK, ArticlePage, PageParser
+from crawler.extraction.extract import extract
+from crawler.extraction.sources import GENERIC, PARSERS
+from crawler.extraction.sources.page import (
+    FIELDS_WITH_FALLBACK,
+    ArticlePage,
+    PageParser,
+)
 
 SINA = page("doc-iihnzahi3275702")
 WECHAT = page("s-3Sr6nYjE1RF05siTblD2mw")

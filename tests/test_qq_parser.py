@@ -8,7 +8,7 @@ import pytest
 from conftest import page
 
 from crawler import Article, extract
-from crawler.sources.qq import article_id_from_url, canonical_url
+from crawler.extraction.sources.qq import article_id_from_url, canonical_url
 
 
 def _article(name: str, url: str | None = None) -> Article:

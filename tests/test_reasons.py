@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from crawler.errors import ExtractionError
-from crawler.extract import FALLBACK_REASONS
+from crawler.extraction.extract import FALLBACK_REASONS
 from crawler.reasons import PERMANENT_REASONS, REASONS
 
 _GIVEN_REASON = re.compile(

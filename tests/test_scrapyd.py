@@ -13,8 +13,8 @@ import requests
 from conftest import ROOT
 from scrapy.settings import Settings
 
-from crawler.mirror import MirrorServer
-from crawler.run_lock import run_lock
+from crawler.crawling.mirror import MirrorServer
+from crawler.crawling.run_lock import run_lock
 
 PROJECT_FILES = ("scrapy.cfg", "pyproject.toml", "README.md", "crawler", "pipelines")
 

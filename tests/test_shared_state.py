@@ -14,9 +14,9 @@ from conftest import ROOT
 from services import ServiceMissing, postgres_server
 from test_state_backends import _new_database
 
-from crawler.mirror import MirrorServer
-from crawler.run_lock import EXIT_LOCKED
-from crawler.state_postgres import DatabaseRunLock
+from crawler.crawling.mirror import MirrorServer
+from crawler.crawling.run_lock import EXIT_LOCKED
+from crawler.crawling.state_postgres import DatabaseRunLock
 
 SNAPSHOT = ROOT / "demo" / "mirror"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from crawler.state import SqliteState, StateFileError
+from crawler.crawling.state import SqliteState, StateFileError
 
 
 def test_a_state_file_locked_by_another_program_is_reported_when_opened(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from services import ServiceMissing, postgres_server
 
-from crawler.state import ArticleState, StateFileError, open_state
+from crawler.crawling.state import ArticleState, StateFileError, open_state
 
 StateFactory = Callable[[], ArticleState]
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, page
 from services import ServiceMissing, s3_client, s3_server
 
-from crawler.mirror import MirrorServer
+from crawler.crawling.mirror import MirrorServer
 
 SNAPSHOT = ROOT / "demo" / "mirror"
 ARTICLES = {"20250214A05WPR00": "rain-20250214A05WPR00", "20190907A081B000": "omn-20190907A081B000",

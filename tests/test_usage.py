@@ -244,7 +244,7 @@ def test_lines_printed_to_a_log_start_with_the_time(mode: str, stamped: bool, tm
 def test_a_line_written_in_pieces_gets_one_time_and_scrapys_own_times_are_not_doubled() -> None:
     import io
 
-    from crawler.log_time import TimestampedLines
+    from crawler.cli.log_time import TimestampedLines
 
     log = io.StringIO()
     stream = TimestampedLines(log)

@@ -26,15 +26,15 @@ from test_invariants import PAGES
 
 from crawler import ExtractionError, extract
 from crawler.article import Article
-from crawler.markdown import BLOCK_TAGS, html_to_markdown
-from crawler.site import init_site
+from crawler.extraction.markdown import BLOCK_TAGS, html_to_markdown
+from crawler.output.site import init_site
 from pipelines.markdown_writer import OutputOptions, write_article
 
 HUGO = BIN / "hugo"
 _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_EXTRACT_MODULE = importlib.import_module("crawler.extract")  # ``crawler.extract`` is also the function
+_EXTRACT_MODULE = importlib.import_module("crawler.extraction.extract")  # ``crawler.extraction.extract`` is also the function
 
 
 @dataclasses.dataclass

@@ -16,7 +16,7 @@ from conftest import ROOT
 from services import ServiceMissing, postgres_server, redis_server
 from test_state_backends import _new_database
 
-from crawler.mirror import MirrorServer
+from crawler.crawling.mirror import MirrorServer
 
 SNAPSHOT = ROOT / "demo" / "mirror"
 ARTICLE_IDS = {"20250214A05WPR00", "20190907A081B000", "20201130A0G1JJ00", "20260810A0BO7100", "TWF2021042600346900"}

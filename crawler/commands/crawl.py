@@ -12,11 +12,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from crawler.config import ConfigError, apply_config, check_settings
-from crawler.interrupt import SignalRecorder
+from crawler.crawling.interrupt import SignalRecorder
+from crawler.crawling.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
+from crawler.crawling.run_summary import crawl_summary, run_failed
+from crawler.crawling.state import StateFileError, UnusablePath
 from crawler.printable import printable_log_records
-from crawler.run_lock import EXIT_LOCKED, RunLocked, exclusive_run
-from crawler.run_summary import crawl_summary, run_failed
-from crawler.state import StateFileError, UnusablePath
 
 logger = logging.getLogger("newsmd")
 

@@ -1,0 +1,1 @@
+"""newsmd spiders: they only navigate; parsing is ``crawler.extraction.extract``, writing is the pipelines."""

@@ -1,1 +1,0 @@
-"""newsmd spiders: they only navigate; parsing is ``crawler.extract``, writing is the pipelines."""
