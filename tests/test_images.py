@@ -29,11 +29,11 @@ def serve_article_and_images(site: LocalSite) -> None:
     # 10211616164 is not served: a 404
 
 
-def get_with_images(site: LocalSite, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def get_with_images(site: LocalSite, out: Path | str, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
     """`newsmd get` of that page with `--images download`, its hosts served by `site`."""
     mirror = {host: site.base for host in ("new.qq.com", "inews.gtimg.com")}
     return subprocess.run(
-        ["newsmd", "get", ARTICLE.url, "-o", str(out), "--images", "download", "-s", "MIRROR=" + json.dumps(mirror)],
+        ["newsmd", "get", ARTICLE.url, "-o", str(out), "--images", "download", "-s", "MIRROR=" + json.dumps(mirror), *extra],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 

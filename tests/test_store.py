@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, page
+from conftest import ROOT, LocalSite, page
 from services import ServiceMissing, s3_client, s3_server
 
 from crawler.crawling.mirror import MirrorServer
@@ -107,3 +107,27 @@ def test_a_store_that_cannot_be_used_is_one_line_and_exit_2(env: dict[str, str],
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == "newsmd: error: cannot use s3://nosuch/posts as the output: no such bucket"
+
+
+def test_downloaded_images_go_to_the_store_with_their_article(env: dict[str, str], local_site: LocalSite,
+                                                              tmp_path: Path) -> None:
+    from test_images import get_with_images, serve_article_and_images
+
+    serve_article_and_images(local_site)
+    env = {**env, "NEWSMD_LOG_TIME": "never"}
+    result = get_with_images(local_site, "s3://news/posts", env, "-s", f"OUTPUT_CACHE={tmp_path / 'cache'}",
+                             "-s", "CONTENT_URL_PATH=/posts/")
+    assert result.returncode == 0, result.stderr
+    objects = _objects(env)
+    bundle = "posts/qq/20190907A081B000/"
+    images = sorted(key for key in objects if key.startswith(bundle) and not key.endswith("index.md"))
+    assert len(images) == 3  # the JPEG, PNG and WebP the page shows (its 404 keeps its remote URL)
+    text = objects[bundle + "index.md"].decode()
+    assert all(f"]({key.rsplit('/', 1)[1]})" in text for key in images)
+    assert 'thumbnail: "posts/qq/20190907a081b000/' in text  # where site sync puts it (CONTENT_URL_PATH)
+    posts = tmp_path / "site" / "content" / "posts"
+    synced = subprocess.run(["newsmd", "site", "sync", "s3://news/posts", str(posts)], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert synced.stderr.strip() == "4 new / 0 updated / 0 unchanged / 0 removed"
+    assert sorted(path.name for path in (posts / "qq" / "20190907A081B000").iterdir()) == sorted(
+        ["index.md", *(key.rsplit("/", 1)[1] for key in images)])
