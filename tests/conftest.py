@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import sys
 import time
@@ -66,6 +67,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     referer: str | None = None
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class LocalSite(LocalHTTPServer):
@@ -87,8 +89,22 @@ class LocalSite(LocalHTTPServer):
         return route.status, route.content_type, route.body
 
     def serve(self, path: str, body: bytes, status: int = 200, content_type: str = "text/html; charset=utf-8",
-              referer: str | None = None, delay: float = 0.0) -> None:
-        self.routes[path] = Route(body, status, content_type, referer, delay)
+              referer: str | None = None, delay: float = 0.0, headers: dict[str, str] | None = None) -> None:
+        self.routes[path] = Route(body, status, content_type, referer, delay, headers or {})
+
+    def send(self, handler: http.server.BaseHTTPRequestHandler, answer: tuple[int, str, bytes]) -> None:
+        route = self.routes.get(handler.path) or self.routes.get(handler.path.split("?", 1)[0])
+        if route is None or not route.headers or answer[0] != route.status:
+            super().send(handler, answer)
+            return
+        status, content_type, body = answer
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        for name, value in route.headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
 
 
 @pytest.fixture

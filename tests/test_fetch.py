@@ -173,6 +173,23 @@ def test_an_answer_over_the_size_cap_is_refused_either_way(local_site: LocalSite
     assert not list(tmp_path.rglob("*.md"))
 
 
+def test_a_decompression_bomb_is_too_large_either_way(local_site: LocalSite, tmp_path: Path,
+                                                      cli_env: dict[str, str]) -> None:
+    """A 20 MB page sent as 20 kB of gzip: past the cap as it inflates, one reason (permanent) either way."""
+    import gzip
+
+    bomb = gzip.compress(b"<html><body><p>" + b"a" * 20_000_000 + b"</p></body></html>")
+    local_site.serve("/rain/a/20250214A05WPR00", bomb, headers={"Content-Encoding": "gzip"})
+    results = _both_ways(["newsmd", "get", REFERENCE.url, "-o", str(tmp_path), "-s", _mirror(local_site),
+                          "-s", "DOWNLOAD_MAXSIZE=1000000"], cli_env)
+    assert len(bomb) < 100_000
+    for with_scrapy, result in results.items():
+        assert result.returncode == 1, (with_scrapy, result.stderr)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("newsmd: error:")]
+        assert len(errors) == 1 and errors[0].endswith("[too_large]"), (with_scrapy, result.stderr)
+    assert not list(tmp_path.rglob("*.md"))
+
+
 def test_a_handful_of_urls_is_fetched_without_starting_scrapy(local_site: LocalSite, tmp_path: Path,
                                                             cli_env: dict[str, str]) -> None:
     """Scrapy's start costs several times one page; ``GET_WITH_SCRAPY`` or downloaded images bring it back."""
