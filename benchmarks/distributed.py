@@ -1,6 +1,7 @@
 """Several machines on one: a discoverer and 1, then 2, worker processes through the shared queue
-(Redis) and state (PostgreSQL), against a mirror of N Tencent articles that answers each article
-page after 50 ms. Each worker is polite as one machine would be: 2 requests at a time.
+(Redis), state (PostgreSQL) and store (S3: moto's server, in a process of its own), against a
+mirror of N Tencent articles that answers each article page after 50 ms. Each worker is polite as
+one machine would be: 2 requests at a time.
 
 The 2-worker run kills one worker (SIGKILL) halfway and starts a replacement, as systemd would;
 then the discoverer and a worker run again with nothing changed. Services are started here (the
@@ -9,18 +10,20 @@ distribution's PostgreSQL and Redis, as the tests do). The last line is:
     distributed: 1 worker A/s; 2 workers B/s (scaling S); duplicate fetches D; duplicate files F; lost L; second run fetched R
 
 A/s and B/s: articles written per second, from the discoverer's start to the last article in the
-state. D: article pages delivered more than once; F: article files beyond one per article; L:
+state. D: article pages delivered more than once; F: article objects beyond one per article; L:
 articles never written; R: article pages fetched by the second run.
 
-    .venv/bin/python benchmarks/distributed.py [--articles 2000]
+    .venv/bin/python benchmarks/distributed.py [--articles 2000] [--no-store]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import importlib.util
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -29,6 +32,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,18 +94,24 @@ def _articles_recorded(state_url: str) -> int:
 class Run:
     """One crawl of the mirror: a discoverer and workers on one state database and queue."""
 
-    def __init__(self, mirror: CountingMirror, state_url: str, redis_url: str, out: Path, pages: int) -> None:
+    def __init__(self, mirror: CountingMirror, state_url: str, redis_url: str, out: str, pages: int,
+                 cache: Path) -> None:
         self.mirror, self.state_url, self.redis_url, self.out, self.pages = mirror, state_url, redis_url, out, pages
+        self.cache, self.workers_started = cache, 0
         channels = ",".join(f"news_news_bench{number}" for number in range(10))
-        self.common = ["-o", str(out), "--state", state_url, "--redis", redis_url,
+        self.common = ["-o", out, "--state", state_url, "--redis", redis_url,
                        "-s", "MIRROR=" + json.dumps(mirror.mirror_setting()), "-s", "AUTOTHROTTLE_ENABLED=False",
                        "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
                        "-s", "MAX_ARTICLES_PER_RUN=0", "-s", "WORKER_HEARTBEAT_SECONDS=3"]
-        self.discover_command = [NEWSMD, "crawl", "qq", "--channels", channels, "--pages", str(pages), *self.common]
+        self.discover_command = [NEWSMD, "crawl", "qq", "--channels", channels, "--pages", str(pages), *self.common,
+                                 "-s", f"OUTPUT_CACHE={cache}-discoverer"]
 
     def worker(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([NEWSMD, "worker", "--idle", "4", *self.common], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, cwd=ROOT)
+        """A worker, staging in a folder of its own as a machine of its own would."""
+        self.workers_started += 1
+        return subprocess.Popen([NEWSMD, "worker", "--idle", "4", *self.common, "-s",
+                                 f"OUTPUT_CACHE={self.cache}-{self.workers_started}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
 
     def crawl(self, workers: int, articles: int, kill_halfway: bool = False) -> float:
         """Run the discoverer and ``workers`` workers until ``articles`` are recorded; seconds taken."""
@@ -128,29 +138,72 @@ class Run:
         return elapsed
 
 
+def _objects(store: str, env: dict[str, str]) -> list[str]:
+    """The article objects below the store URL (or the .md files below the folder)."""
+    if not store.startswith("s3://"):
+        return [str(path) for path in Path(store).rglob("*.md")]
+    sys.path.insert(0, str(ROOT / "tests"))
+    from services import s3_client
+
+    bucket, _, prefix = store.removeprefix("s3://").partition("/")
+    pages = s3_client(env).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix + "/")
+    return [entry["Key"] for page in pages for entry in page.get("Contents", []) if entry["Key"].endswith(".md")]
+
+
+@contextlib.contextmanager
+def _store(use: bool, work: Path) -> Iterator[dict[str, str]]:
+    """moto's S3 server in a process of its own (its work does not share this one's interpreter); the
+    environment pointing newsmd at it, with the buckets ``one`` and ``two``."""
+    if not use:
+        yield {}
+        return
+    from services import free_port, s3_client
+
+    port = free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    try:
+        for _ in range(100):
+            try:
+                for bucket in ("one", "two"):
+                    s3_client(env).create_bucket(Bucket=bucket)
+                break
+            except Exception:
+                time.sleep(0.1)
+        os.environ.update(env)  # for the workers and the discoverer this process starts
+        yield env
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds before each article page")
+    parser.add_argument("--no-store", action="store_true", help="write to local folders instead of the S3 store")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="newsmd-distributed-"))
     try:
         pages = _crawl_benchmark().build_snapshot(work / "mirror", args.articles)
-        with postgres_server() as postgres, redis_server() as redis_url, \
+        with postgres_server() as postgres, redis_server() as redis_url, _store(not args.no_store, work) as env, \
                 CountingMirror(work / "mirror", args.latency) as mirror:
-            one = Run(mirror, _new_database(postgres), redis_url, work / "one", pages)
+            outputs = ("s3://one/posts", "s3://two/posts") if env else (str(work / "one"), str(work / "two"))
+            one = Run(mirror, _new_database(postgres), redis_url, outputs[0], pages, work / "cache-one")
             one_seconds = one.crawl(1, args.articles)
             one_written = _articles_recorded(one.state_url)
             print(f"1 worker: {one_written} articles in {one_seconds:.1f} s")
 
             mirror.delivered.clear()
-            two = Run(mirror, _new_database(postgres), redis_url, work / "two", pages)
+            two = Run(mirror, _new_database(postgres), redis_url, outputs[1], pages, work / "cache-two")
             two_seconds = two.crawl(2, args.articles, kill_halfway=True)
             written = _articles_recorded(two.state_url)
             duplicates = sum(count - 1 for count in mirror.delivered.values() if count > 1)
-            files = len(list((work / "two" / "qq").glob("*.md")))
+            files = len(_objects(outputs[1], env))
             print(f"2 workers (one killed halfway, replaced): {written} articles in {two_seconds:.1f} s; "
-                  f"{sum(mirror.delivered.values())} article pages delivered")
+                  f"{sum(mirror.delivered.values())} article pages delivered; {files} articles in {outputs[1]}")
 
             mirror.delivered.clear()
             two.crawl(1, args.articles)

@@ -91,15 +91,34 @@ class WriteResult:
 
 
 def remove_stale_temp_files(root: Path) -> list[Path]:
-    """Delete temp files a killed writer left below ``root`` (only one crawl writes a root at a time)."""
+    """Delete temp files a killed writer left below ``root``. A temp file names its writer's process
+    (``.<file>.<pid>-<random>.tmp``): one of another live process (a second worker writing to the
+    same folder) is being written, and is left alone."""
     root = Path(root)
     if not root.is_dir():
         return []
     stale = [path for path in root.rglob(f".*{TEMP_SUFFIX}")
-             if _OUR_TEMP.match(path.name) and path.is_file() and not path.is_symlink()]
+             if _OUR_TEMP.match(path.name) and path.is_file() and not path.is_symlink() and not _written_now(path.name)]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
+
+
+_WRITER = re.compile(r"\.(\d+)-[^.]+\.tmp$")
+
+
+def _written_now(name: str) -> bool:
+    """Whether the temp file ``name`` belongs to another process that is still running."""
+    found = _WRITER.search(name)
+    if found is None or int(found.group(1)) == os.getpid():
+        return False
+    try:
+        os.kill(int(found.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def write_atomic(path: Path, text: str, sync_folder: bool = True) -> WriteResult:
@@ -124,7 +143,7 @@ def replace_atomic(path: Path, data: bytes, sync_folder: bool = True) -> None:
     reader or a crash sees the old file or the whole new one; a symbolic link planted at ``path``
     is replaced, never written through."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)

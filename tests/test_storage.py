@@ -131,3 +131,24 @@ def test_a_layout_change_moves_the_article_and_an_identical_file_is_left_alone(t
     assert not flat.path.exists()  # moved, not copied: Hugo would publish one of the two
     back = write_article(article, OutputOptions(root=tmp_path))
     assert back.outcome == "written" and not bundle.path.exists() and back.path.is_file()
+
+
+def test_a_temp_file_another_live_writer_is_writing_is_left_alone(tmp_path: Path) -> None:
+    """Two workers writing to one folder: the second one's start must not delete the first's temp files."""
+    import subprocess
+    import sys
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live = tmp_path / "qq" / f".20250214A05WPR00.md.{other.pid}-abc123.tmp"
+        dead = tmp_path / "qq" / f".20190907A081B000.md.{2**22 + 12345}-q1w2e3.tmp"  # above pid_max: no such process
+        for path in (live, dead):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("half an article")
+        assert remove_stale_temp_files(tmp_path) == [dead]
+        assert live.exists()
+    finally:
+        other.kill()
+        other.wait()
+    written = write_atomic(tmp_path / "qq" / "X.md", "text\n")
+    assert written.outcome == "written" and not list((tmp_path / "qq").glob(".X.md.*"))
