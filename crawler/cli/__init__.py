@@ -5,15 +5,18 @@
 ``newsmd get URL [URL ...] [-o DIR]``
     Fetch pages through Scrapy (same parser, same pipelines) and write them (default ``output/``).
 ``newsmd crawl qq --channels finance,tech [...]``, ``newsmd crawl --feed URL``, ``--sitemap URL``
-    Discover and write articles; incremental and resumable (scheduled runs).
-``newsmd site init DIR``
-    Create a minimal Hugo site whose ``content/posts`` takes the output.
+    Discover and write articles; incremental and resumable (scheduled runs); with ``--redis``, put
+    them in the shared queue instead.
+``newsmd worker --redis URL``
+    Fetch and write the articles discoverers put in the shared queue.
+``newsmd site init DIR``, ``site setup DIR``, ``site sync STORE FOLDER``
+    Create a Hugo site for the output, set up an existing one, bring a store's articles into one.
 ``newsmd state rebuild DIR``
     Make a new state file from the article files in an output folder.
 
-Both take ``-s NAME=VALUE`` to override a Scrapy setting (``FRONT_MATTER_DEFAULTS``, ``MIRROR``
-take JSON objects). Exit status: 0 when every page became a file, 1 when any page failed, 2 on
-bad usage, 75 when another run holds the output or job folder.
+They take ``-s NAME=VALUE`` to override a setting (``FRONT_MATTER_DEFAULTS``, ``MIRROR`` take JSON
+objects). Exit status: 0 when every page became a file, 1 when any page failed, 2 on bad usage, 75
+when another run holds the output or job folder, 130/143 when a signal stopped a crawl.
 
 The command's code is one module per command (``parse``, ``get``, ``crawl`` with ``worker``,
 ``site``, ``state``) beside ``common`` (settings, one-line errors, the run lock, a run's report);
