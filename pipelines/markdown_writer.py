@@ -128,30 +128,30 @@ def write_article(article: Article, options: OutputOptions, sync_folder: bool = 
     of it in the other layout (``qq/ID.md`` beside ``qq/ID/index.md``), left by a run with another
     ``--layout``, is removed once the new file is there: Hugo would silently publish one of them."""
     path = options.path_for(article)
-    result = write_atomic(path, options.render(article), sync_folder=sync_folder)
+    text = options.render(article)
+    result = write_atomic(path, text, sync_folder=sync_folder)
     other_layout = next(layout for layout in LAYOUTS if layout != options.layout_for(article.source))
     stale = options.path_for(article, other_layout)
     if stale != path and stale.is_file() and not stale.is_symlink():
         stale.unlink()
         if result.outcome == "unchanged":
             result = WriteResult(path, "updated", result.content_hash)  # moved: the site changes
-    return _put_in_store(result, stale, options) if options.store is not None else result
+    return _put_in_store(result, text.encode("utf-8"), stale, options) if options.store is not None else result
 
 
-def _put_in_store(result: WriteResult, other_layout: Path, options: OutputOptions) -> WriteResult:
-    """Put the article's file (and, for a bundle, its images) in the store, under the names they
-    have below the staging root; the store says whether it changed. The other layout's object goes."""
+def _put_in_store(result: WriteResult, data: bytes, other_layout: Path, options: OutputOptions) -> WriteResult:
+    """Put the article's file (``data``) and, for a bundle, its images in the store, under the names
+    they have below the staging root; the store says whether it changed. The other layout's object goes."""
     store, root = options.store, options.root
-    files = [result.path]
-    if result.path.stem == "index":
-        files += sorted(path for path in result.path.parent.iterdir()
-                        if path.is_file() and not path.is_symlink() and not path.name.startswith(".") and path != result.path)
-    outcome = store.put(result.path.relative_to(root).as_posix(), result.path.read_bytes())
-    for image in files[1:]:
-        store.put(image.relative_to(root).as_posix(), image.read_bytes())
+    name = result.path.relative_to(root).as_posix()
+    outcome = store.put(name, data)
+    if result.path.stem == "index":  # a bundle: its images beside it
+        for image in sorted(result.path.parent.iterdir()):
+            if image != result.path and image.is_file() and not image.is_symlink() and not image.name.startswith("."):
+                store.put(image.relative_to(root).as_posix(), image.read_bytes())
     if other_layout != result.path:
         store.delete(other_layout.relative_to(root).as_posix())
-    return WriteResult(result.path, outcome, result.content_hash, store.location(result.path.relative_to(root).as_posix()))
+    return WriteResult(result.path, outcome, result.content_hash, store.location(name))
 
 
 class MarkdownWriterPipeline:

@@ -90,6 +90,14 @@ class WriteResult:
         return self.location or str(self.path)
 
 
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of the file at ``path``, ``None`` when it cannot be read (gone, a folder)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def remove_stale_temp_files(root: Path) -> list[Path]:
     """Delete temp files a killed writer left below ``root``. A temp file names its writer's process
     (``.<file>.<pid>-<random>.tmp``): one of another live process (a second worker writing to the

@@ -63,6 +63,10 @@ def command_settings(args: argparse.Namespace, crawls: bool = True) -> Any:
         settings.set("UNDATED_ARTICLES", args.undated, priority="cmdline")
     if getattr(args, "format", None):
         settings.set("OUTPUT_FORMAT", args.format, priority="cmdline")
+    if getattr(args, "redis", None):  # the shared queue and state of several machines
+        settings.set("REDIS_URL", args.redis, priority="cmdline")
+    if getattr(args, "state", None):
+        settings.set("STATE_URL", args.state, priority="cmdline")
     if getattr(args, "allow_host", None):
         configured = setting(settings, "FOLLOW_LINK_HOSTS") or []
         configured = configured.split(",") if isinstance(configured, str) else list(configured)
@@ -270,14 +274,6 @@ def crawl_with_mirror(args: argparse.Namespace, spider_class: Any, settings: Any
     with MirrorServer(args.mirror) as mirror:
         settings.set("MIRROR", mirror.mirror_setting(), priority="cmdline")
         return run_locked_crawl(spider_class, settings, args.wait, **spider_args)
-
-
-def shared_settings(args: argparse.Namespace, settings: Any) -> None:
-    """``--redis`` and ``--state``: the shared queue and state of several machines."""
-    if args.redis:
-        settings.set("REDIS_URL", args.redis, priority="cmdline")
-    if args.state:
-        settings.set("STATE_URL", args.state, priority="cmdline")
 
 
 def positive_int(value: str) -> int:

@@ -10,7 +10,6 @@ from crawler.cli.common import (
     crawl_settings,
     crawl_with_mirror,
     print_error,
-    shared_settings,
     usage_error,
 )
 from crawler.declared_settings import setting
@@ -78,7 +77,6 @@ def crawl_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     spider_class, spider_args = spider
     settings = crawl_settings(args)
-    shared_settings(args, settings)
     if args.force:
         settings.set("FORCE_REWRITE", True, priority="cmdline")
     if args.retry_failed:
@@ -92,7 +90,6 @@ def worker_command(args: argparse.Namespace) -> int:
     from crawler.crawling.spiders.worker import WorkerSpider
 
     settings = crawl_settings(args)
-    shared_settings(args, settings)
     if not setting(settings, "REDIS_URL"):
         usage_error("newsmd worker takes its articles from the shared queue: give --redis URL (or REDIS_URL)")
     if args.idle is not None:

@@ -25,7 +25,8 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 
@@ -53,7 +54,7 @@ return 1
 
 def redis_url(settings: Any) -> str:
     """``REDIS_URL``: the shared queue's server, ``""`` for none (one machine)."""
-    return str(setting(settings, "REDIS_URL") or "")
+    return str(setting(settings, "REDIS_URL"))
 
 
 class SharedQueue:
@@ -70,7 +71,7 @@ class SharedQueue:
 
     @classmethod
     def from_settings(cls, settings: Any) -> SharedQueue:
-        return cls(redis_url(settings), str(setting(settings, "REDIS_KEY_PREFIX") or "newsmd"))
+        return cls(redis_url(settings), setting(settings, "REDIS_KEY_PREFIX"))
 
     def put(self, url: str, payload: bytes) -> bool:
         """Queue the article at ``url``; ``False`` when it is already queued or being fetched."""
@@ -95,20 +96,23 @@ class SharedQueue:
     def working_key(self, worker: str) -> str:
         return f"{self.prefix}:working:{worker}"
 
+    def alive_key(self, worker: str) -> str:
+        return f"{self.prefix}:alive:{worker}"
+
     def heartbeat(self, worker: str, lifetime: float) -> None:
-        self.redis.set(f"{self.prefix}:alive:{worker}", b"1", px=max(1, int(lifetime * 1000)))
+        self.redis.set(self.alive_key(worker), b"1", px=max(1, int(lifetime * 1000)))
 
     def leave(self, worker: str) -> None:
         """A worker leaving: what it took and did not finish goes back to the queue, first."""
         self._requeue(self.working_key(worker))
-        self.redis.delete(f"{self.prefix}:alive:{worker}")
+        self.redis.delete(self.alive_key(worker))
 
     def recover(self) -> int:
         """Put the articles of workers that died back at the head of the queue; how many."""
         moved = 0
-        for key in self.redis.scan_iter(match=f"{self.prefix}:working:*"):
+        for key in self.redis.scan_iter(match=self.working_key("*")):
             worker = key.decode().rsplit(":", 1)[-1]
-            if not self.redis.exists(f"{self.prefix}:alive:{worker}"):
+            if not self.redis.exists(self.alive_key(worker)):
                 moved += self._requeue(key.decode())
         return moved
 
@@ -135,7 +139,8 @@ def article_request(request: Any) -> bool:
 class SharedQueueMiddleware:
     """Spider middleware of a discoverer: with ``REDIS_URL``, the article requests its spider yields
     go to the shared queue instead of this process's scheduler (counted as ``newsmd/queued``, or as
-    ``newsmd/unchanged/queued_already`` when the queue holds them already)."""
+    ``newsmd/unchanged/queued_already`` when the queue holds them already). A spider that does not
+    discover (a worker retrying an article at its fallback URL) keeps its requests."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
@@ -152,16 +157,17 @@ class SharedQueueMiddleware:
 
     async def process_spider_output(self, response: Any, result: AsyncIterator[Any],
                                     spider: Spider | None = None) -> AsyncIterator[Any]:
+        queue = self.queue if getattr(self.crawler.spider, "discovers", False) else None
         async for element in result:
-            if self.queue is None or not article_request(element) or getattr(self.crawler.spider, "name", "") == "worker":
+            if queue is None or not article_request(element):
                 yield element
                 continue
-            self._put(element)
+            self._put(queue, element)
 
-    def _put(self, request: Request) -> None:
+    def _put(self, queue: SharedQueue, request: Request) -> None:
         payload = picklecompat.dumps(request.to_dict(spider=self.crawler.spider))
         stats = self.crawler.stats
-        if self.queue is not None and self.queue.put(request.meta[ITEM], payload):
+        if queue.put(request.meta[ITEM], payload):
             stats.inc_value("newsmd/queued")
         else:
             stats.inc_value("newsmd/unchanged")
@@ -170,7 +176,8 @@ class SharedQueueMiddleware:
 
 class SharedQueueScheduler:
     """A worker's scheduler: its requests come from the shared queue; the requests its own spider
-    makes (a retry, a fallback URL) stay in this process, first."""
+    makes (a retry, a fallback URL) stay in this process, first. It keeps the worker open while the
+    queue has had work within ``WORKER_IDLE_SECONDS``."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
@@ -178,6 +185,7 @@ class SharedQueueScheduler:
         self.worker = new_worker_name()
         self.local: list[Request] = []
         self.lifetime = setting(crawler.settings, "WORKER_HEARTBEAT_SECONDS")
+        self.idle_limit = setting(crawler.settings, "WORKER_IDLE_SECONDS")
         self.beats: Any = None
         self.last_taken = time.monotonic()
         self.spider: Spider | None = None
@@ -189,6 +197,7 @@ class SharedQueueScheduler:
     def open(self, spider: Spider) -> None:
         self.spider = spider
         self.crawler.signals.connect(self.on_article_done, signal=article_done)
+        self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         from twisted.internet import task
 
         self.queue.redis.ping()
@@ -220,9 +229,10 @@ class SharedQueueScheduler:
         self.crawler.stats.inc_value("newsmd/taken")
         return request
 
-    def idle_for(self) -> float:
-        """Seconds since this worker last took an article (none waiting in the queue either)."""
-        return time.monotonic() - self.last_taken if not self.queue.waiting() else 0.0
+    def on_idle(self) -> None:
+        """Stay while the queue holds articles or has had one within ``WORKER_IDLE_SECONDS``."""
+        if self.queue.waiting() or time.monotonic() - self.last_taken < self.idle_limit:
+            raise DontCloseSpider
 
     def on_article_done(self, context: CrawlContext) -> None:
         """The article of a request this worker took is done: its record committed to the state,

@@ -10,7 +10,6 @@ found in feeds and sitemaps are recorded with the update stamp they had when wri
 from __future__ import annotations
 
 import errno
-import hashlib
 import sqlite3
 import time
 import weakref
@@ -25,6 +24,7 @@ from crawler.output.output_store import (
     object_intact,
     staging_folder,
 )
+from pipelines.storage import file_sha256
 
 STATE_FILE_NAME = ".newsmd-state.sqlite"
 
@@ -34,10 +34,7 @@ def file_intact(path: str, content_hash: str) -> bool:
     outranks the output folder, so a deleted or changed file is fetched and written again."""
     if is_store_url(path):
         return object_intact(path, content_hash)
-    try:
-        return bool(path and content_hash) and hashlib.sha256(Path(path).read_bytes()).hexdigest() == content_hash
-    except OSError:
-        return False
+    return bool(path and content_hash) and file_sha256(Path(path)) == content_hash
 
 
 @dataclass(frozen=True)
@@ -88,14 +85,14 @@ SHARED_STATE_SCHEMES = ("postgresql://", "postgres://")
 
 def shared_state_url(settings: Any) -> str:
     """``STATE_URL`` when it names a shared database (``postgresql://…``), else ``""``."""
-    url = str(setting(settings, "STATE_URL") or "")
+    url = setting(settings, "STATE_URL")
     return url if url.startswith(SHARED_STATE_SCHEMES) else ""
 
 
 def state_path(settings: Any) -> Path:
     """The SQLite state file a crawl uses: ``STATE_URL`` (``sqlite:///PATH`` or a path), else
     ``STATE_FILE``, else the one beside ``OUTPUT_DIR``."""
-    url = str(setting(settings, "STATE_URL") or "")
+    url = setting(settings, "STATE_URL")
     if url and not shared_state_url(settings):
         return Path(url.removeprefix("sqlite://"))
     output = setting(settings, "OUTPUT_DIR")
@@ -165,10 +162,12 @@ class ArticleState:
 
     COMMIT_EVERY = 64
     PARAMETER = "?"
-    path: Path | str
     _db: Any
-    _pending: int
-    _resolved_folders: dict[Path, Path]
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self._pending = 0
+        self._resolved_folders: dict[Path, Path] = {}
 
     def _execute(self, statement: str, parameters: tuple[Any, ...] = ()) -> Any:
         return self._db.execute(statement.replace("?", self.PARAMETER), parameters)
@@ -177,9 +176,13 @@ class ArticleState:
         for table in _TABLES:
             self._execute(table)
 
-    def _check_columns(self, columns_of: Any) -> None:
+    def _columns(self, table: str) -> set[str]:
+        """The columns ``table`` has in this backend's database."""
+        raise NotImplementedError
+
+    def _check_columns(self) -> None:
         for table, columns in _SCHEMA.items():
-            missing = columns - columns_of(table)
+            missing = columns - self._columns(table)
             if missing:  # a table of the same name written by another program
                 raise sqlite3.DatabaseError(f"its table {table} lacks {', '.join(sorted(missing))}: not a state file "
                                             "of this newsmd")
@@ -302,9 +305,7 @@ class SqliteState(ArticleState):
     path: Path
 
     def __init__(self, path: str | Path, timeout: float = 30) -> None:
-        self.path = Path(path)
-        self._pending = 0
-        self._resolved_folders: dict[Path, Path] = {}
+        super().__init__(Path(path))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=timeout)
@@ -338,7 +339,7 @@ class SqliteState(ArticleState):
         for column in ("path", "content_hash"):  # state files of earlier versions
             if column not in link_columns:
                 self._db.execute(f"ALTER TABLE links ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
-        self._check_columns(self._columns)
+        self._check_columns()
         self._db.commit()
         self._db.execute("BEGIN IMMEDIATE")  # fails now, not mid-crawl, when another program holds the lock
         self._db.commit()

@@ -6,7 +6,6 @@ ends, as the kernel drops a ``flock``)."""
 from __future__ import annotations
 
 import zlib
-from pathlib import Path
 from typing import Any
 
 from crawler.crawling.state import ArticleState, StateFileError
@@ -42,21 +41,15 @@ class PostgresState(ArticleState):
     PARAMETER = "%s"
 
     def __init__(self, url: str) -> None:
-        self.path = _without_password(url)
-        self._pending = 0
-        self._resolved_folders: dict[Path, Path] = {}
+        super().__init__(_without_password(url))
         self._db = connect(url)
-        import psycopg
-
         try:
             with self._db.transaction():
                 self._execute("SELECT pg_advisory_xact_lock(?)", (_lock_key("newsmd-schema"),))
                 self._create_tables()
-                self._check_columns(self._columns)
-        except (psycopg.Error, Exception) as error:
+                self._check_columns()
+        except Exception as error:  # psycopg's errors, or another program's tables (_check_columns)
             self._db.close()
-            if isinstance(error, StateFileError):
-                raise
             raise StateFileError(f"{self.path}: cannot use it as the state database: {error}") from None
 
     def _columns(self, table: str) -> set[str]:

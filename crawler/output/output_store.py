@@ -33,13 +33,12 @@ def is_store_url(value: Any) -> bool:
 
 def configure(settings: Any) -> None:
     """Take the store's endpoint from the run's settings (``S3_ENDPOINT_URL``), for every store opened."""
-    _ENDPOINT["url"] = str(setting(settings, "S3_ENDPOINT_URL") or "")
+    _ENDPOINT["url"] = setting(settings, "S3_ENDPOINT_URL")
 
 
 def staging_folder(url: str, settings: Any = None) -> Path:
     """The local folder where articles for the store at ``url`` are written before they are put."""
-    configured = setting(settings, "OUTPUT_CACHE") if settings is not None else ""
-    if configured:
+    if configured := setting(settings, "OUTPUT_CACHE"):
         return Path(configured)
     return Path.home() / ".cache" / "newsmd" / "store" / hashlib.sha256(url.encode()).hexdigest()[:16]
 

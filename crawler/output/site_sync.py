@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from crawler.output.output_store import S3Store
-from pipelines.storage import replace_atomic
+from pipelines.storage import file_sha256, replace_atomic
 
 MANIFEST = ".newsmd-sync.json"
 _SYNCED_SUFFIXES = (".md", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
@@ -39,10 +39,8 @@ class SyncResult:
 
 
 def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() and not path.is_symlink() else None
-    except OSError:
-        return None
+    """The SHA-256 of a file the sync may overwrite or remove: never through a symbolic link."""
+    return None if path.is_symlink() else file_sha256(path)
 
 
 def _inside(folder: Path, name: str) -> Path | None:
