@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from services import postgres_server, redis_server  # noqa: E402
+from services import new_database, postgres_server, redis_server  # noqa: E402
 
 from crawler.crawling.mirror import Answer, MirrorServer  # noqa: E402
 
@@ -70,15 +69,6 @@ class CountingMirror(MirrorServer):
             return  # the worker was killed before the page reached it
         if handler.path.startswith("/rain/a/") and answer[0] == 200:
             self.delivered[handler.path] += 1
-
-
-def _new_database(server_url: str) -> str:
-    import psycopg
-
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    return server_url.replace("/postgres?", f"/{name}?")
 
 
 def _articles_recorded(state_url: str) -> int:
@@ -191,13 +181,13 @@ def main() -> None:
         with postgres_server() as postgres, redis_server() as redis_url, _store(not args.no_store, work) as env, \
                 CountingMirror(work / "mirror", args.latency) as mirror:
             outputs = ("s3://one/posts", "s3://two/posts") if env else (str(work / "one"), str(work / "two"))
-            one = Run(mirror, _new_database(postgres), redis_url, outputs[0], pages, work / "cache-one")
+            one = Run(mirror, new_database(postgres), redis_url, outputs[0], pages, work / "cache-one")
             one_seconds = one.crawl(1, args.articles)
             one_written = _articles_recorded(one.state_url)
             print(f"1 worker: {one_written} articles in {one_seconds:.1f} s")
 
             mirror.delivered.clear()
-            two = Run(mirror, _new_database(postgres), redis_url, outputs[1], pages, work / "cache-two")
+            two = Run(mirror, new_database(postgres), redis_url, outputs[1], pages, work / "cache-two")
             two_seconds = two.crawl(2, args.articles, kill_halfway=True)
             written = _articles_recorded(two.state_url)
             duplicates = sum(count - 1 for count in mirror.delivered.values() if count > 1)

@@ -7,9 +7,11 @@ import os
 import sys
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,6 +107,41 @@ class LocalSite(LocalHTTPServer):
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
+
+
+def _service(server: Callable[[], AbstractContextManager[Any]]) -> Iterator[Any]:
+    """What ``server`` yields for the session; the tests that need it skip, with the reason, where it is missing."""
+    from services import ServiceMissing
+
+    try:
+        with server() as address:
+            yield address
+    except ServiceMissing as missing:
+        pytest.skip(str(missing))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server's ``postgres`` database (``services.new_database`` makes one per test)."""
+    from services import postgres_server
+
+    yield from _service(postgres_server)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis server's URL."""
+    from services import redis_server
+
+    yield from _service(redis_server)
+
+
+@pytest.fixture(scope="session")
+def s3_env() -> Iterator[dict[str, str]]:
+    """The environment pointing boto3 and newsmd at an S3 server with a bucket ``news``."""
+    from services import s3_server
+
+    yield from _service(s3_server)
 
 
 @pytest.fixture

@@ -6,28 +6,16 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
-from services import ServiceMissing, postgres_server
-from test_state_backends import _new_database
+from services import new_database
 
 from crawler.crawling.mirror import MirrorServer
 from crawler.crawling.run_lock import EXIT_LOCKED
 from crawler.crawling.state_postgres import DatabaseRunLock
 
 SNAPSHOT = ROOT / "demo" / "mirror"
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    try:
-        with postgres_server() as url:
-            yield url
-    except ServiceMissing as missing:
-        pytest.skip(str(missing))
 
 
 def _crawl(mirror: MirrorServer, out: Path, state_url: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -40,7 +28,7 @@ def _crawl(mirror: MirrorServer, out: Path, state_url: str, env: dict[str, str])
 def test_a_crawl_on_the_shared_state_writes_each_article_once_then_fetches_nothing(
         postgres_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
     shutil.copytree(SNAPSHOT, tmp_path / "mirror")
-    state_url = _new_database(postgres_url)
+    state_url = new_database(postgres_url)
     with MirrorServer(tmp_path / "mirror") as mirror:
         first = _crawl(mirror, tmp_path / "a", state_url, cli_env)
         assert first.returncode == 0, first.stderr
@@ -55,7 +43,7 @@ def test_a_crawl_on_the_shared_state_writes_each_article_once_then_fetches_nothi
 
 def test_one_discoverer_per_source_at_a_time_the_lock_in_the_database(
         postgres_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
-    state_url = _new_database(postgres_url)
+    state_url = new_database(postgres_url)
     held = DatabaseRunLock(state_url, "newsmd-discoverer:qq")  # another machine's discoverer of qq
     assert held.acquire(wait=False)
     try:

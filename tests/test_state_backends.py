@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from services import ServiceMissing, postgres_server
+from services import new_database
 
 from crawler.crawling.state import ArticleState, StateFileError, open_state
 
 StateFactory = Callable[[], ArticleState]
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    try:
-        with postgres_server() as url:
-            yield url
-    except ServiceMissing as missing:
-        pytest.skip(str(missing))
-
-
-def _new_database(server_url: str) -> str:
-    import psycopg
-
-    name = f"state_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    return server_url.replace("/postgres?", f"/{name}?")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -38,7 +19,7 @@ def new_state(request: pytest.FixtureRequest, tmp_path: Path) -> StateFactory:
     if request.param == "sqlite":
         settings = {"OUTPUT_DIR": str(tmp_path / "out")}
     else:
-        settings = {"STATE_URL": _new_database(request.getfixturevalue("postgres_url"))}
+        settings = {"STATE_URL": new_database(request.getfixturevalue("postgres_url"))}
     return lambda: open_state(settings)
 
 
@@ -95,7 +76,7 @@ def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(tmp_
 def test_a_database_with_another_programs_articles_table_is_refused(postgres_url: str) -> None:
     import psycopg
 
-    url = _new_database(postgres_url)
+    url = new_database(postgres_url)
     with psycopg.connect(url, autocommit=True) as other:
         other.execute("CREATE TABLE articles (id INTEGER)")
     with pytest.raises(StateFileError, match="lacks"):

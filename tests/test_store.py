@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, LocalSite, page
-from services import ServiceMissing, s3_client, s3_server
+from services import s3_client
 
 from crawler.crawling.mirror import MirrorServer
 
@@ -20,15 +19,6 @@ ARTICLES = {"20250214A05WPR00": "rain-20250214A05WPR00", "20190907A081B000": "om
             "20201130A0G1JJ00": "omn-20201130A0G1JJ00", "20260810A0BO7100": "rain-20260810A0BO7100-excerpt",
             "TWF2021042600346900": "omn-video-TWF2021042600346900"}
 _LINE_END_SPACE = re.compile(r"[ \t\xa0]+$", re.MULTILINE)
-
-
-@pytest.fixture(scope="module")
-def s3_env() -> Iterator[dict[str, str]]:
-    try:
-        with s3_server() as env:
-            yield env
-    except ServiceMissing as missing:
-        pytest.skip(str(missing))
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from services import ServiceMissing, postgres_server, redis_server
-from test_state_backends import _new_database
+from services import new_database
 
 from crawler.crawling.mirror import MirrorServer
 
@@ -22,23 +20,13 @@ SNAPSHOT = ROOT / "demo" / "mirror"
 ARTICLE_IDS = {"20250214A05WPR00", "20190907A081B000", "20201130A0G1JJ00", "20260810A0BO7100", "TWF2021042600346900"}
 
 
-@pytest.fixture(scope="module")
-def services() -> Iterator[tuple[str, str]]:
-    try:
-        with postgres_server() as postgres, redis_server() as redis:
-            yield postgres, redis
-    except ServiceMissing as missing:
-        pytest.skip(str(missing))
-
-
 @pytest.fixture
-def shared(services: tuple[str, str]) -> tuple[str, str]:
+def shared(postgres_url: str, redis_url: str) -> tuple[str, str]:
     """A new state database and a clean queue for one test."""
     import redis
 
-    postgres, redis_url = services
     redis.Redis.from_url(redis_url).flushdb()
-    return _new_database(postgres), redis_url
+    return new_database(postgres_url), redis_url
 
 
 def _args(mirror: MirrorServer, out: Path, shared: tuple[str, str]) -> list[str]:
