@@ -7,6 +7,7 @@ Python API (no Scrapy needed)::
     text = render(article)
 """
 
+import crawler.lazy_imports  # noqa: F401 -- before any dependency imports what it defers
 from crawler.article import Article
 from crawler.errors import ExtractionError
 from crawler.extraction.extract import extract

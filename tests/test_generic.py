@@ -11,7 +11,7 @@ from conftest import FIXTURES, page
 from crawler import ExtractionError, extract, render
 from crawler.extraction.sources import parser_for
 from crawler.extraction.sources.generic import article_id_for, source_name
-from crawler.extraction.urls import host_of
+from crawler.extraction.urls import host_of, registrable_domain, site_label
 from pipelines.storage import safe_name
 
 
@@ -22,6 +22,19 @@ from pipelines.storage import safe_name
 ])
 def test_source_name_is_the_registrable_name(url: str, name: str) -> None:
     assert source_name(url) == name
+
+
+@pytest.mark.parametrize(("url", "domain", "label"), [
+    ("https://www.example.co.uk/a", "example.co.uk", "example"), ("https://news.qq.com/a", "qq.com", "qq"),
+    ("https://a.b.kawasaki.jp/", "a.b.kawasaki.jp", "a"),  # *.kawasaki.jp: every name under it is public
+    ("https://x.city.kawasaki.jp/", "city.kawasaki.jp", "city"),  # !city.kawasaki.jp: the exception
+    ("https://a.xn--55qx5d.cn/", "a.xn--55qx5d.cn", "a"),  # punycode of 公司.cn, a public suffix
+    ("https://a.公司.cn/", "a.公司.cn", "a"), ("https://example.com./x", "example.com", "example"),
+    ("http://127.0.0.1:8080/", "127.0.0.1", ""), ("http://localhost/", "localhost", ""),
+    ("https://co.uk/", "co.uk", ""), ("https://example.invalid/", "example.invalid", ""),
+])
+def test_registrable_domain_follows_the_public_suffix_rules(url: str, domain: str, label: str) -> None:
+    assert (registrable_domain(url), site_label(url)) == (domain, label)
 
 
 @pytest.mark.parametrize("url", [

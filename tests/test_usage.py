@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,14 @@ def test_a_line_written_in_pieces_gets_one_time_and_scrapys_own_times_are_not_do
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} newsmd: warning: one line", first)
     assert scrapy_line == "2026-12-06 11:00:00 [scrapy.core.engine] INFO: Spider opened"
     assert re.fullmatch(r"\S+ \S+ last", last)
+
+
+def test_the_css_selector_library_bs4_imports_is_loaded_only_when_used(cli_env: dict[str, str]) -> None:
+    """soupsieve compiles a tenth of a second of regular expressions at import; newsmd selects with
+    lxml, so a parse does not load it, and a caller of bs4's ``select()`` still gets it."""
+    script = ("import sys\nfrom crawler import extract, render\nfrom crawler.cli import main\nimport bs4\n"
+              "print('soupsieve.css_parser' in sys.modules)\n"
+              "print(bs4.BeautifulSoup('<p class=a>x</p><p>y</p>', 'html.parser').select('p.a')[0].text)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=cli_env, cwd=ROOT)
+    assert result.stdout.split() == ["False", "x"], result.stderr

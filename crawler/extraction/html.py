@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from crawler.errors import ExtractionError
 from crawler.extraction.encoding import strip_control_chars
+
+if TYPE_CHECKING:
+    from lxml.cssselect import CSSSelector
 
 _PARSERS = threading.local()  # an lxml parser must not be shared between threads
 _VISIBLE_TEXT = etree.XPath(".//text()[not(parent::script or parent::style or parent::template)]")
@@ -58,7 +61,9 @@ def body_of(document: HtmlElement) -> HtmlElement:
 
 @lru_cache(maxsize=256)
 def _compiled(css: str) -> CSSSelector:
-    return CSSSelector(css)
+    from lxml.cssselect import CSSSelector
+
+    return CSSSelector(css)  # imported here: the generic parser selects by structure, never by CSS
 
 
 def select(root: HtmlElement, css: str) -> list[HtmlElement]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 _SAFE_IN_MARKDOWN = "/:?#[]@!$&'*+,;=%~-._"
@@ -65,12 +66,42 @@ def site_label(url: str) -> str:
 
 @cache
 def _public_suffix_split(host: str) -> tuple[str, str] | None:
-    """``(registrable domain, its name)`` of ``host`` by the public suffix list bundled with ``tld``
-    (never fetched: crawls run offline too; ``tld`` is what trafilatura's URL checks load anyway,
-    so the generic path reads the list once), ``None`` for an address or a name with no public suffix."""
-    from tld import get_tld
-
-    if not host:
+    """``(registrable domain, its name)`` of ``host`` by the public suffix list's ICANN rules, ``None``
+    for an address, a name with no public suffix or a public suffix itself."""
+    labels = host.removesuffix(".").split(".") if host else []
+    if not all(labels):
         return None
-    result = get_tld(host, fix_protocol=True, as_object=True, fail_silently=True, search_private=False)
-    return (str(result.fld), str(result.domain)) if result is not None and not isinstance(result, str) else None
+    readable = [_unicode_label(label) for label in labels]
+    rules = _public_suffix_rules()
+    for start in range(len(readable)):
+        if "!" + ".".join(readable[start:]) in rules:
+            suffix = start + 1
+            break
+        if ".".join(readable[start:]) in rules or (start + 1 < len(readable) and "*." + ".".join(readable[start + 1:]) in rules):
+            suffix = start
+            break
+    else:
+        return None
+    return (".".join(labels[suffix - 1:]), labels[suffix - 1]) if suffix else None
+
+
+@cache
+def _public_suffix_rules() -> frozenset[str]:
+    """The ICANN section of the public suffix list bundled with ``tld`` (never fetched: crawls run
+    offline too), read as a set: ``tld``'s own loader builds a trie of the whole list, most of a
+    one-page parse's time."""
+    import tld
+
+    listing = (Path(tld.__file__).parent / "res" / "effective_tld_names.dat.txt").read_text(encoding="utf-8")
+    icann = listing.split("// ===END ICANN DOMAINS===", 1)[0]
+    return frozenset(rule for rule in (line.strip() for line in icann.splitlines()) if rule and not rule.startswith("//"))
+
+
+def _unicode_label(label: str) -> str:
+    """A punycode label (``xn--55qx5d``) as the list writes it (``公司``)."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label.encode("ascii").decode("idna")
+    except UnicodeError:
+        return label
