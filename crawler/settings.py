@@ -25,7 +25,8 @@ ITEM_PIPELINES = {
     "pipelines.state.StatePipeline": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.crawling.address_guard.AddressGuardMiddleware": 50,  # first: before robots.txt is asked, before the mirror's rewrite
+    "crawler.crawling.shared_queue.ReceivedPageMiddleware": 40,  # a worker: the page it gets kept until the article is done
+    "crawler.crawling.address_guard.AddressGuardMiddleware": 50,  # before robots.txt is asked, before the mirror's rewrite
     "crawler.crawling.middlewares.MirrorMiddleware": 950,
     "crawler.crawling.middlewares.RedirectGuardMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import time
 from collections import Counter
@@ -92,6 +93,39 @@ def test_a_worker_killed_mid_article_loses_nothing(shared: tuple[str, str], tmp_
         assert survivor.returncode == 0, stderr
     assert {path.stem for path in (out / "qq").glob("*.md")} == ARTICLE_IDS
     assert queue.hlen("newsmd:requests") == 0 and queue.llen("newsmd:queue") == 0
+
+
+def test_a_page_a_killed_worker_received_is_read_from_the_queue_not_fetched_again(
+        shared: tuple[str, str], tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """The doomed worker receives article pages, then hangs on their images (a server that never
+    answers) until it is killed: the next worker writes those articles from the pages it kept."""
+    import redis
+
+    out = tmp_path / "content"
+    queue = redis.Redis.from_url(shared[1])
+    with MirrorServer(SNAPSHOT) as mirror, socket.create_server(("127.0.0.1", 0)) as silent:
+        assert _discover(mirror, out, shared, cli_env).returncode == 0
+        images_never_come = {**mirror.mirror_setting(), "inews.gtimg.com": f"http://127.0.0.1:{silent.getsockname()[1]}"}
+        doomed = _worker(mirror, out, shared, cli_env, "--images", "download", "-s", "MIRROR=" + json.dumps(images_never_come))
+        deadline = time.monotonic() + 60
+        while not 0 < queue.hlen("newsmd:received") == sum(queue.llen(key) for key in queue.scan_iter(match="newsmd:working:*")):
+            if time.monotonic() > deadline or doomed.poll() is not None:
+                break
+            time.sleep(0.1)
+        kept = {url.decode().rsplit("/", 1)[-1] for url in queue.hkeys("newsmd:received")}
+        doomed.send_signal(signal.SIGKILL)  # its pages received, their images awaited, nothing written
+        doomed.wait()  # reaped, as its shell or systemd would: its page readers see it gone and leave
+        _, doomed_stderr = doomed.communicate(timeout=30)
+        assert kept, f"the worker kept no page it received: {doomed_stderr}"
+        time.sleep(2)  # its heartbeat expires
+        survivor = _worker(mirror, out, shared, cli_env, "--images", "download",
+                           "-s", "MIRROR=" + json.dumps({**mirror.mirror_setting(), "inews.gtimg.com": mirror.base_url}))
+        _, stderr = survivor.communicate(timeout=120)
+        assert survivor.returncode == 0, stderr
+    assert kept <= ARTICLE_IDS
+    assert _article_fetches(mirror) == Counter(dict.fromkeys(ARTICLE_IDS, 1))
+    assert {path.parent.name for path in (out / "qq").glob("*/index.md")} == ARTICLE_IDS
+    assert queue.hlen("newsmd:received") == 0 and queue.hlen("newsmd:requests") == 0
 
 
 def test_a_worker_without_a_queue_is_bad_usage(tmp_path: Path, cli_env: dict[str, str]) -> None:

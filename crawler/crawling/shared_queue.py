@@ -10,6 +10,9 @@ Keys (prefix ``REDIS_KEY_PREFIX``, default ``newsmd``):
   or in a worker's hands while it is here, so one queued twice in a run is queued once;
 - ``<prefix>:queue``: list of article URLs waiting;
 - ``<prefix>:working:<worker>``: list of the URLs a worker has taken and not finished;
+- ``<prefix>:received``: hash, article URL -> the page a worker received for it and has not
+  finished (``ReceivedPageMiddleware``): a worker killed while reading or writing the article
+  leaves it there, and the worker that takes the article next reads it instead of fetching it again;
 - ``<prefix>:alive:<worker>``: set while the worker lives (it expires ``WORKER_HEARTBEAT_SECONDS``
   after the worker's last heartbeat, sent every third of that). A dead worker's list goes back to
   the queue: nothing is lost.
@@ -26,7 +29,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 
@@ -48,6 +53,7 @@ return 0
 _FINISH = """
 redis.call('LREM', KEYS[1], 1, ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
 return 1
 """
 
@@ -66,6 +72,7 @@ class SharedQueue:
         self.redis = redis.Redis.from_url(url)
         self.prefix = prefix
         self.requests_key, self.queue_key = f"{prefix}:requests", f"{prefix}:queue"
+        self.received_key = f"{prefix}:received"
         self._enqueue = self.redis.register_script(_ENQUEUE)
         self._finish = self.redis.register_script(_FINISH)
 
@@ -91,7 +98,17 @@ class SharedQueue:
 
     def finish(self, worker: str, url: str) -> None:
         """``worker`` is done with the article at ``url`` (written, refused or failed: recorded)."""
-        self._finish(keys=[self.working_key(worker), self.requests_key], args=[url])
+        self._finish(keys=[self.working_key(worker), self.requests_key, self.received_key], args=[url])
+
+    def keep_received(self, url: str, page: bytes) -> None:
+        """Keep the page received for the article at ``url`` until the article is finished (the
+        first one kept stays: a later page of the same article is a fallback's)."""
+        self.redis.hsetnx(self.received_key, url, page)
+
+    def received(self, url: str) -> bytes | None:
+        """The page a worker received for the article at ``url`` and did not finish, if any."""
+        page = self.redis.hget(self.received_key, url)
+        return page if isinstance(page, bytes) else None
 
     def working_key(self, worker: str) -> str:
         return f"{self.prefix}:working:{worker}"
@@ -251,3 +268,51 @@ class SharedQueueScheduler:
 
     def __len__(self) -> int:
         return len(self.local)
+
+
+class ReceivedPageMiddleware:
+    """Downloader middleware of a worker (first in line, so it sees the page the spider gets: after
+    redirects and decompression): the page of a request taken from the shared queue is kept in
+    Redis until the article is finished, and a request whose article a killed worker had received
+    is answered from there, not fetched again."""
+
+    RECEIVED = "received"
+    """The flag of a page answered from the queue."""
+
+    def __init__(self, crawler: Any) -> None:
+        if not redis_url(crawler.settings):
+            raise NotConfigured("no shared queue")
+        self.crawler = crawler
+        self.queue = SharedQueue.from_settings(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ReceivedPageMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
+        taken = _taken(request)
+        kept = self.queue.received(taken) if taken else None
+        if kept is None:
+            return None
+        page = picklecompat.loads(kept)
+        if page["request_url"] != request.url:
+            return None
+        self.crawler.stats.inc_value("newsmd/received_again")
+        headers = Headers(page["headers"])
+        response_class = responsetypes.from_args(headers=headers, url=page["url"], body=page["body"])
+        return response_class(url=page["url"], status=page["status"], headers=headers, body=page["body"],
+                              flags=[*page["flags"], self.RECEIVED], request=request)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        taken = _taken(request)
+        if taken and self.RECEIVED not in response.flags:
+            first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+            self.queue.keep_received(taken, picklecompat.dumps({
+                "request_url": first_url, "url": response.url, "status": response.status, "flags": response.flags,
+                "headers": {key: value for key, value in response.headers.items()}, "body": response.body}))
+        return response
+
+
+def _taken(request: Request) -> str:
+    context = request.meta.get(CONTEXT)
+    return context.taken if isinstance(context, CrawlContext) else ""
