@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -62,13 +63,26 @@ class CountingMirror(MirrorServer):
         self.delivered: Counter[str] = Counter()
 
     def send(self, handler: http.server.BaseHTTPRequestHandler, answer: Answer) -> None:
+        if _client_gone(handler.connection):
+            return  # the worker was killed while the page was being prepared: nothing reaches it
         try:
             super().send(handler, answer)
             handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
-            return  # the worker was killed before the page reached it
+            return
         if handler.path.startswith("/rain/a/") and answer[0] == 200:
             self.delivered[handler.path] += 1
+
+
+def _client_gone(connection: socket.socket) -> bool:
+    """Whether the client closed its end: a killed worker's connection ends (its process closed
+    it) while the mirror waits before answering, and a write to it would still succeed once."""
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
 
 
 def _articles_recorded(state_url: str) -> int:
