@@ -196,16 +196,31 @@ class MarkdownWriterPipeline:
         except OSError as error:
             logger.error("could not sync the output folder: %s [write]", error)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
+        if self.options.store is None:
+            self.write(item)
+            return item
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.threads import deferToThread
+
+        try:  # in a thread: the store's requests would hold up every download and page meanwhile
+            result = await maybe_deferred_to_future(deferToThread(write_article, item, self.options, False))
+        except (OSError, ValueError) as error:
+            self._failed(item, error)
+        else:
+            self._written(item, result)
+        return item
+
+    def write(self, item: Article) -> None:
+        """Write ``item`` now (``newsmd get``, and a crawl to a folder); a failure is logged and counted."""
         try:
             result = write_article(item, self.options, sync_folder=False)
         except (OSError, ValueError) as error:
             self._failed(item, error)
-            return item
-        self._written(item, result)
-        return item
+        else:
+            self._written(item, result)
 
     def _failed(self, item: Article, error: Exception) -> None:
         self.crawler.stats.inc_value("newsmd/failed")

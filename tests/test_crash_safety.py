@@ -62,7 +62,7 @@ def test_a_full_disk_is_counted_keeps_the_old_file_and_the_crawl_goes_on(
     crawler = get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path)})
     crawler.stats.open_spider()
     pipeline = MarkdownWriterPipeline(crawler)
-    pipeline.process_item(ARTICLE)
+    pipeline.write(ARTICLE)
     target = tmp_path / "qq" / "20250214A05WPR00.md"
     before = target.read_bytes()
     real_fsync = os.fsync
@@ -72,13 +72,13 @@ def test_a_full_disk_is_counted_keeps_the_old_file_and_the_crawl_goes_on(
 
     monkeypatch.setattr(os, "fsync", full_disk)
     changed = type(ARTICLE)(**{**ARTICLE.__dict__, "title": "改过的标题"})
-    pipeline.process_item(changed)
+    pipeline.write(changed)
     assert target.read_bytes() == before
     assert crawler.stats.get_value("newsmd/failed/write") == 1
     assert [path.name for path in target.parent.iterdir()] == [target.name]  # no temp file left behind
 
     monkeypatch.setattr(os, "fsync", real_fsync)
-    pipeline.process_item(changed)  # space again: the crawl goes on and the update lands
+    pipeline.write(changed)  # space again: the crawl goes on and the update lands
     assert "改过的标题" in target.read_text(encoding="utf-8")
     assert crawler.stats.get_value("newsmd/updated") == 1
 
@@ -94,7 +94,7 @@ def test_folders_are_synced_in_batches_and_at_close(tmp_path: Path, monkeypatch:
     crawler.stats.open_spider()
     pipeline = MarkdownWriterPipeline(crawler)
     for number in range(MarkdownWriterPipeline.FOLDER_SYNC_FILES + 3):
-        pipeline.process_item(type(ARTICLE)(**{**ARTICLE.__dict__, "article_id": f"20250214A{number:07d}"}))
+        pipeline.write(type(ARTICLE)(**{**ARTICLE.__dict__, "article_id": f"20250214A{number:07d}"}))
     assert synced == [[tmp_path / "qq"]]  # one batch full: one fsync of the one folder
     pipeline.close_spider()
     assert synced == [[tmp_path / "qq"], [tmp_path / "qq"]]  # the rest at close

@@ -121,3 +121,25 @@ def test_downloaded_images_go_to_the_store_with_their_article(env: dict[str, str
     assert synced.stderr.strip() == "4 new / 0 updated / 0 unchanged / 0 removed"
     assert sorted(path.name for path in (posts / "qq" / "20190907A081B000").iterdir()) == sorted(
         ["index.md", *(key.rsplit("/", 1)[1] for key in images)])
+
+
+def test_an_object_the_store_refuses_is_a_failed_write_of_one_line_and_the_run_goes_on(
+        env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The bucket gone in the middle of a run: each article is a logged, counted failed write."""
+    from scrapy.settings import Settings
+
+    from crawler import extract
+    from crawler.crawling.plain_get import PlainRun
+    from pipelines.markdown_writer import MarkdownWriterPipeline
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    run = PlainRun(Settings({"OUTPUT_DIR": "s3://vanished/posts", "OUTPUT_CACHE": str(tmp_path / "cache")}))
+    writer = MarkdownWriterPipeline(run)
+    saved = page("rain-20250214A05WPR00")
+    writer.write(extract(saved.url, saved.html.read_bytes()))
+    writer.write(extract(saved.url, saved.html.read_bytes()))
+    assert run.stats.get_value("newsmd/failed/write") == 2
+    failures = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert failures == [f"{saved.url}: could not write the article: could not put "
+                        f"s3://vanished/posts/qq/20250214A05WPR00.md: no such bucket [write]"] * 2

@@ -61,7 +61,7 @@ def get_pages(urls: list[str], run: PlainRun, fetcher: PlainFetcher | None = Non
             except FetchFailed as error:
                 report_failure(run, logger, url, error.reason, error.detail)
             else:
-                writer.process_item(article)
+                writer.write(article)
     finally:
         writer.close_spider()
         fetcher.close()

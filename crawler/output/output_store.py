@@ -22,8 +22,9 @@ STORE_SCHEME = "s3://"
 _ENDPOINT: dict[str, str] = {"url": ""}
 
 
-class StoreError(Exception):
-    """The store cannot be used; the message says which and why, in one line."""
+class StoreError(OSError):
+    """The store cannot be used, or an object cannot be put or removed; the message says which and
+    why, in one line (an ``OSError``: a failed write, as a full disk is for a folder)."""
 
 
 def is_store_url(value: Any) -> bool:
@@ -87,15 +88,25 @@ class S3Store:
 
     def put(self, relative: str | PurePosixPath, data: bytes) -> str:
         """Put ``data`` as the object (whole, or not at all); ``written``, ``updated`` or ``unchanged``."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
         digest = hashlib.sha256(data).hexdigest()
-        stored = self.stored_hash(relative)
-        if stored == digest:
-            return "unchanged"
-        self.client.put_object(Bucket=self.bucket, Key=self.key(relative), Body=data, Metadata={"sha256": digest})
+        try:
+            stored = self.stored_hash(relative)
+            if stored == digest:
+                return "unchanged"
+            self.client.put_object(Bucket=self.bucket, Key=self.key(relative), Body=data, Metadata={"sha256": digest})
+        except (BotoCoreError, ClientError) as error:
+            raise StoreError(f"could not put {self.location(relative)}: {_reason(error)}") from None
         return "written" if stored is None else "updated"
 
     def delete(self, relative: str | PurePosixPath) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self.key(relative))
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(relative))
+        except (BotoCoreError, ClientError) as error:
+            raise StoreError(f"could not remove {self.location(relative)}: {_reason(error)}") from None
 
     def get(self, relative: str) -> bytes:
         return bytes(self.client.get_object(Bucket=self.bucket, Key=self.key(relative))["Body"].read())
