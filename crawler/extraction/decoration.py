@@ -45,7 +45,7 @@ def drop_decorations(root: HtmlElement, source_of: str = "src") -> None:
 
 def _decoration(image: HtmlElement, url: str) -> str | None:
     """``"glyph"``, ``"spacer"``, ``"icon"`` or ``"poster"`` for an image that is one, else ``None``."""
-    path = urlsplit(url).path if url.startswith(("http://", "https://", "//", "/")) else url
+    path = _path_of(url)
     width = _declared_size(image, "width")
     if _EMOJI_PATH.search(path) or _EMOJI_CLASS.search(image.get("class") or ""):
         return "glyph"
@@ -59,6 +59,14 @@ def _decoration(image: HtmlElement, url: str) -> str | None:
             or _PLAYER.search(image.get("class") or ""):
         return "poster"
     return None
+
+
+def _path_of(url: str) -> str:
+    """The path of an image URL (the URL itself when it has none or is no URL: ``http://[``)."""
+    try:
+        return urlsplit(url).path if url.startswith(("http://", "https://", "//", "/")) else url
+    except ValueError:
+        return url
 
 
 def _attribute_sizes(image: HtmlElement) -> list[float | None]:

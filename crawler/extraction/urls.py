@@ -20,11 +20,10 @@ def absolute_http_url(url: str, base: str = "") -> str | None:
         return None
     if url.startswith("//"):
         url = "https:" + url
-    elif base:
-        url = urljoin(base, url)
     try:
+        url = urljoin(base, url) if base else url
         parts = urlsplit(url)
-    except ValueError:
+    except ValueError:  # "http://[" and the like: no URL
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
