@@ -134,3 +134,24 @@ def test_a_worker_without_a_queue_is_bad_usage(tmp_path: Path, cli_env: dict[str
     assert result.returncode == 2 and result.stderr.startswith("newsmd: error: newsmd worker takes its articles")
 
 
+
+
+def test_without_redis_a_worker_fetches_and_writes_as_if_no_page_were_kept(caplog: pytest.LogCaptureFixture) -> None:
+    """Redis gone in the middle of a run: the page is fetched (none can be read back) and not kept;
+    one warning each, no failed article."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+    from services import free_port
+
+    from crawler.article import CrawlContext
+    from crawler.crawling.shared_queue import ReceivedPageMiddleware
+    from crawler.crawling.spiders.base import CONTEXT
+
+    middleware = ReceivedPageMiddleware(get_crawler(settings_dict={"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}))
+    url = "https://news.qq.com/rain/a/20250214A05WPR00"
+    request = Request(url, meta={CONTEXT: CrawlContext(item=url, taken=url)})
+    response = HtmlResponse(url, body=b"<html></html>", request=request)
+    assert middleware.process_request(request) is None
+    assert middleware.process_response(request, response) is response
+    assert [record.getMessage().endswith("[queue]") for record in caplog.records if record.levelname == "WARNING"] == [True, True]

@@ -291,7 +291,7 @@ class ReceivedPageMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
         taken = _taken(request)
-        kept = self.queue.received(taken) if taken else None
+        kept = self._unless_unreachable(self.queue.received, taken) if taken else None
         if kept is None:
             return None
         page = picklecompat.loads(kept)
@@ -307,10 +307,22 @@ class ReceivedPageMiddleware:
         taken = _taken(request)
         if taken and self.RECEIVED not in response.flags:
             first_url = (request.meta.get("redirect_urls") or [request.url])[0]
-            self.queue.keep_received(taken, picklecompat.dumps({
+            self._unless_unreachable(self.queue.keep_received, taken, picklecompat.dumps({
                 "request_url": first_url, "url": response.url, "status": response.status, "flags": response.flags,
                 "headers": {key: value for key, value in response.headers.items()}, "body": response.body}))
         return response
+
+    @staticmethod
+    def _unless_unreachable(operation: Any, *arguments: Any) -> Any:
+        """``operation(*arguments)``; ``None`` when Redis cannot be reached: the page is fetched, or not
+        kept, and the article goes on (the heartbeat reports the queue's outage)."""
+        from redis.exceptions import RedisError
+
+        try:
+            return operation(*arguments)
+        except RedisError as error:
+            logger.warning("the shared queue cannot keep or give received pages: %s [queue]", error)
+            return None
 
 
 def _taken(request: Request) -> str:
