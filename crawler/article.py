@@ -24,6 +24,9 @@ class CrawlContext:
         written: the writer's result (path, outcome, hash), set once the file is written.
         taken: the article URL under which a worker took the request from the shared queue, ``""``
             for a request of this process.
+        recorded: where the state had the article written when it was requested (a path or a
+            store location), ``""`` nowhere (new to the state), ``None`` not looked up: with a
+            store, a new article's object is put without asking the store about it first.
     """
 
     item: str = ""
@@ -34,6 +37,7 @@ class CrawlContext:
     suspect: bool = False
     written: Any = None
     taken: str = ""
+    recorded: str | None = None
 
 
 @dataclass

@@ -123,10 +123,12 @@ def replace_image_target(markdown: str, url: str, target: str) -> str:
     return pattern.sub(lambda match: match.group(1) + target + ")", markdown)
 
 
-def write_article(article: Article, options: OutputOptions, sync_folder: bool = True) -> WriteResult:
+def write_article(article: Article, options: OutputOptions, sync_folder: bool = True,
+                  recorded: str | None = None) -> WriteResult:
     """Render ``article`` and write it atomically below the root; shared by CLI and pipeline. A copy
     of it in the other layout (``qq/ID.md`` beside ``qq/ID/index.md``), left by a run with another
-    ``--layout``, is removed once the new file is there: Hugo would silently publish one of them."""
+    ``--layout``, is removed once the new file is there: Hugo would silently publish one of them.
+    ``recorded``: where the crawl's state had it written (``CrawlContext.recorded``), for the store."""
     path = options.path_for(article)
     text = options.render(article)
     result = write_atomic(path, text, sync_folder=sync_folder)
@@ -136,20 +138,23 @@ def write_article(article: Article, options: OutputOptions, sync_folder: bool = 
         stale.unlink()
         if result.outcome == "unchanged":
             result = WriteResult(path, "updated", result.content_hash)  # moved: the site changes
-    return _put_in_store(result, text.encode("utf-8"), stale, options) if options.store is not None else result
+    return _put_in_store(result, text.encode("utf-8"), stale, options, recorded) if options.store is not None else result
 
 
-def _put_in_store(result: WriteResult, data: bytes, other_layout: Path, options: OutputOptions) -> WriteResult:
+def _put_in_store(result: WriteResult, data: bytes, other_layout: Path, options: OutputOptions,
+                  recorded: str | None) -> WriteResult:
     """Put the article's file (``data``) and, for a bundle, its images in the store, under the names
-    they have below the staging root; the store says whether it changed. The other layout's object goes."""
+    they have below the staging root; the store says whether it changed. The other layout's object
+    goes, unless the state had the article in this layout or nowhere (then the store is not asked
+    about the article either: one request for a new article instead of three)."""
     store, root = options.store, options.root
     name = result.path.relative_to(root).as_posix()
-    outcome = store.put(name, data)
+    outcome = store.put(name, data, new=recorded == "")
     if result.path.stem == "index":  # a bundle: its images beside it
         for image in sorted(result.path.parent.iterdir()):
             if image != result.path and image.is_file() and not image.is_symlink() and not image.name.startswith("."):
                 store.put(image.relative_to(root).as_posix(), image.read_bytes())
-    if other_layout != result.path:
+    if other_layout != result.path and recorded not in ("", store.location(name)):
         store.delete(other_layout.relative_to(root).as_posix())
     return WriteResult(result.path, outcome, result.content_hash, store.location(name))
 
@@ -206,7 +211,8 @@ class MarkdownWriterPipeline:
         from twisted.internet.threads import deferToThread
 
         try:  # in a thread: the store's requests would hold up every download and page meanwhile
-            result = await maybe_deferred_to_future(deferToThread(write_article, item, self.options, False))
+            recorded = item.crawl.recorded if item.crawl is not None else None
+            result = await maybe_deferred_to_future(deferToThread(write_article, item, self.options, False, recorded))
         except (OSError, ValueError) as error:
             self._failed(item, error)
         else:

@@ -143,3 +143,35 @@ def test_an_object_the_store_refuses_is_a_failed_write_of_one_line_and_the_run_g
     failures = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
     assert failures == [f"{saved.url}: could not write the article: could not put "
                         f"s3://vanished/posts/qq/20250214A05WPR00.md: no such bucket [write]"] * 2
+
+
+def test_the_store_is_asked_only_what_the_state_does_not_know(env: dict[str, str], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new article (the state has no record) is one PUT; one the state has in this layout is not
+    looked for in the other; one moved from the other layout removes its old object."""
+    from scrapy.settings import Settings
+
+    from crawler import extract
+    from pipelines.markdown_writer import OutputOptions, write_article
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    saved = page("rain-20250214A05WPR00")
+    article = extract(saved.url, saved.html.read_bytes())
+    flat, bundle = (OutputOptions.from_settings(Settings({"OUTPUT_CACHE": str(tmp_path / "cache"), "LAYOUT": layout}),
+                                                "s3://news/posts") for layout in ("flat", "bundle"))
+    calls: list[str] = []
+    for options in (flat, bundle):
+        options.store.client.meta.events.register("before-call.s3", lambda model, **_: calls.append(model.name))
+
+    def requests(options: OutputOptions, recorded: str | None) -> tuple[str, list[str]]:
+        calls.clear()
+        return write_article(article, options, recorded=recorded).outcome, list(calls)
+
+    flat_location = "s3://news/posts/qq/20250214A05WPR00.md"
+    assert requests(flat, "") == ("written", ["PutObject"])
+    assert requests(flat, flat_location) == ("unchanged", ["HeadObject"])
+    assert requests(bundle, flat_location) == ("written", ["HeadObject", "PutObject", "DeleteObject"])
+    assert set(_objects(env)) == {"posts/qq/20250214A05WPR00/index.md"}
+    assert requests(flat, None) == ("written", ["HeadObject", "PutObject", "DeleteObject"])  # no state: ask the store
+    assert set(_objects(env)) == {"posts/qq/20250214A05WPR00.md"}

@@ -86,13 +86,14 @@ class S3Store:
             raise
         return str(head.get("Metadata", {}).get("sha256", ""))
 
-    def put(self, relative: str | PurePosixPath, data: bytes) -> str:
-        """Put ``data`` as the object (whole, or not at all); ``written``, ``updated`` or ``unchanged``."""
+    def put(self, relative: str | PurePosixPath, data: bytes, new: bool = False) -> str:
+        """Put ``data`` as the object (whole, or not at all); ``written``, ``updated`` or ``unchanged``.
+        ``new``: the caller knows there is no such object, so the store is not asked first."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         digest = hashlib.sha256(data).hexdigest()
         try:
-            stored = self.stored_hash(relative)
+            stored = None if new else self.stored_hash(relative)
             if stored == digest:
                 return "unchanged"
             self.client.put_object(Bucket=self.bucket, Key=self.key(relative), Body=data, Metadata={"sha256": digest})

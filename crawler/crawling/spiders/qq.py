@@ -135,6 +135,6 @@ class QQSpider(ArticleSpider):
             yield Request(
                 url, callback=self.parse_article, errback=self.on_download_error,
                 meta={ITEM: url, ITEM_VERSION: entry.version, FALLBACK_URL: qq_feed.FALLBACK_ARTICLE_URL.format(entry.article_id),
-                      CONTEXT: CrawlContext(item=url, feed_version=entry.version)},
+                      CONTEXT: CrawlContext(item=url, feed_version=entry.version, recorded=known.path if known else "")},
                 dont_filter=True,  # a request lost in flight at a kill is in JOBDIR's seen set
             )
