@@ -210,23 +210,26 @@ class MarkdownWriterPipeline:
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet.threads import deferToThread
 
-        try:  # in a thread: the store's requests would hold up every download and page meanwhile
-            recorded = item.crawl.recorded if item.crawl is not None else None
-            result = await maybe_deferred_to_future(deferToThread(write_article, item, self.options, False, recorded))
-        except (OSError, ValueError) as error:
-            self._failed(item, error)
-        else:
-            self._written(item, result)
+        # in a thread: the store's requests would hold up every download and page meanwhile
+        self._report(item, await maybe_deferred_to_future(deferToThread(self._attempt, item)))
         return item
 
     def write(self, item: Article) -> None:
         """Write ``item`` now (``newsmd get``, and a crawl to a folder); a failure is logged and counted."""
+        self._report(item, self._attempt(item))
+
+    def _attempt(self, item: Article) -> WriteResult | Exception:
+        """Write ``item``; the error instead when it cannot be (a full disk, an object the store refuses)."""
         try:
-            result = write_article(item, self.options, sync_folder=False)
+            return write_article(item, self.options, False, item.crawl.recorded if item.crawl is not None else None)
         except (OSError, ValueError) as error:
-            self._failed(item, error)
+            return error
+
+    def _report(self, item: Article, outcome: WriteResult | Exception) -> None:
+        if isinstance(outcome, Exception):
+            self._failed(item, outcome)
         else:
-            self._written(item, result)
+            self._written(item, outcome)
 
     def _failed(self, item: Article, error: Exception) -> None:
         self.crawler.stats.inc_value("newsmd/failed")
