@@ -146,7 +146,6 @@ def _objects(store: str, env: dict[str, str]) -> list[str]:
     """The article objects below the store URL (or the .md files below the folder)."""
     if not store.startswith("s3://"):
         return [str(path) for path in Path(store).rglob("*.md")]
-    sys.path.insert(0, str(ROOT / "tests"))
     from services import s3_client
 
     bucket, _, prefix = store.removeprefix("s3://").partition("/")
@@ -155,7 +154,7 @@ def _objects(store: str, env: dict[str, str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _store(use: bool, work: Path) -> Iterator[dict[str, str]]:
+def _store(use: bool) -> Iterator[dict[str, str]]:
     """moto's S3 server in a process of its own (its work does not share this one's interpreter); the
     environment pointing newsmd at it, with the buckets ``one`` and ``two``."""
     if not use:
@@ -192,7 +191,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="newsmd-distributed-"))
     try:
         pages = _crawl_benchmark().build_snapshot(work / "mirror", args.articles)
-        with postgres_server() as postgres, redis_server() as redis_url, _store(not args.no_store, work) as env, \
+        with postgres_server() as postgres, redis_server() as redis_url, _store(not args.no_store) as env, \
                 CountingMirror(work / "mirror", args.latency) as mirror:
             outputs = ("s3://one/posts", "s3://two/posts") if env else (str(work / "one"), str(work / "two"))
             one = Run(mirror, new_database(postgres), redis_url, outputs[0], pages, work / "cache-one")
