@@ -7,7 +7,6 @@ import contextlib
 import json
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections import Counter
@@ -17,19 +16,13 @@ from pathlib import Path
 import requests
 from conftest import ROOT
 from scrapy.settings import Settings
-from services import new_database
+from services import free_port, new_database
 from test_workers import ARTICLE_IDS
 
 from crawler.crawling.mirror import MirrorServer
 from crawler.crawling.run_lock import run_lock
 
 PROJECT_FILES = ("scrapy.cfg", "pyproject.toml", "README.md", "crawler", "pipelines")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_for(url: str, deadline: float) -> None:
@@ -62,7 +55,7 @@ def _build_egg(tmp_path: Path, env: dict[str, str]) -> Path:
 @contextlib.contextmanager
 def _scrapyd_node(service: Path, egg: Path, env: dict[str, str], deadline: float) -> Iterator[str]:
     """A Scrapyd of its own in ``service`` with the egg deployed; its base URL."""
-    port = _free_port()
+    port = free_port()
     service.mkdir()
     (service / "scrapyd.conf").write_text(
         f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\npoll_interval = 0.2\n"
