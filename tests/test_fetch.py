@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, LocalSite, page
+from services import free_port
 
 from crawler import extract, render
 
@@ -98,11 +99,7 @@ def test_scrapy_crawl_url_and_scrapy_list(local_site: LocalSite, tmp_path: Path,
 
 def test_a_site_that_is_down_is_one_line_not_a_traceback(tmp_path: Path, cli_env: dict[str, str]) -> None:
     """Scrapy's own log of the same fault (retries given up, robots.txt, the traceback) is left out; -v shows it."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again: nothing listens there
+    port = free_port()  # closed again: nothing listens there
     quick = ["-o", str(tmp_path), "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1"]
     for command in (["get", f"http://127.0.0.1:{port}/news/1.html"], ["crawl", "--feed", f"http://127.0.0.1:{port}/rss.xml"]):
         result = _run(["newsmd", *command, *quick], cli_env)
@@ -118,17 +115,12 @@ def test_a_site_that_is_down_is_one_line_not_a_traceback(tmp_path: Path, cli_env
 @pytest.mark.parametrize("host", ["no-such-host.invalid", "127.0.0.1:{closed}"])
 def test_a_host_that_cannot_be_reached_is_tried_once_per_run_not_retried(host: str) -> None:
     """No such name, or nothing listening: unlike a timeout or a 503, waiting and retrying changes nothing."""
-    import socket
-
     from scrapy.settings import Settings
 
     from crawler import settings as project_settings
     from crawler.crawling.fetch import FetchFailed, FetchOptions, PlainFetcher
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
-    site = "http://" + host.format(closed=closed)
+    site = "http://" + host.format(closed=free_port())
     waits: list[float] = []
     fetcher = PlainFetcher(FetchOptions.from_settings(Settings(vars(project_settings))), sleep=waits.append)
     tried: list[str] = []
